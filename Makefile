@@ -1,0 +1,70 @@
+# Two commands do everything on a fresh machine:
+#   make book   build the website into _build/html (warnings are errors)
+#   make test   unit tests + nbval over every chapter notebook
+# Other targets: make execute (re-run notebooks in place, record timings),
+# make bench (speed targets), make data, make vendor, make clean.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+VENDOR := _build/vendor-site/vendor
+NOTEBOOKS := $(wildcard chapters/*.ipynb)
+PYTEST_NB := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout 600
+
+.PHONY: help venv data vendor book test unit nbval execute bench clean
+
+help:
+	@sed -n '1,6p' Makefile
+
+# ---------------------------------------------------------------- environment
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+venv: $(STAMP)
+
+# Fashion-MNIST: Debian's package when we are root with apt (works offline
+# but for the package registries), else the loader downloads it.
+data: $(STAMP)
+	@bash scripts/get-data.sh $(PY)
+
+# ------------------------------------------------------------------- website
+$(VENDOR)/.done: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/html-manager
+	cp -r node_modules/mathjax $(VENDOR)/mathjax
+	rm -rf $(VENDOR)/mathjax/es5/sre/mathmaps/*.json.map
+	cp node_modules/requirejs/require.js $(VENDOR)/require.min.js
+	cd node_modules/@jupyter-widgets/html-manager/dist && \
+	  find . -maxdepth 1 -type f ! -name '*.map' -exec cp {} ../../../../$(VENDOR)/html-manager/ \;
+	@touch $@
+
+vendor: $(VENDOR)/.done
+
+book: $(STAMP) $(VENDOR)/.done
+	$(VENV)/bin/jupyter-book build . --warningiserror --nitpick --keep-going
+	@$(PY) scripts/check_offline.py _build/html
+
+# --------------------------------------------------------------------- tests
+test: $(STAMP) data
+	$(PY) -m pytest tests $(NOTEBOOKS) $(PYTEST_NB)
+
+unit: $(STAMP)
+	$(PY) -m pytest tests
+
+nbval: $(STAMP) data
+	$(PY) -m pytest $(NOTEBOOKS) $(PYTEST_NB)
+
+# Re-run every notebook in place (stores outputs) and record timings on the
+# status page. NB=chapters/01_neuron.ipynb runs one notebook.
+execute: $(STAMP) data
+	$(PY) scripts/execute.py $(or $(NB),$(NOTEBOOKS))
+
+bench: $(STAMP) data
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf _build

@@ -1,0 +1,177 @@
+"""Plotting helpers shared by the chapters (matplotlib, imported lazily).
+
+Every function returns the matplotlib ``Figure`` (or draws into a given
+``ax``) so that notebooks can write ``fig = ...`` and avoid printing object reprs.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+import numpy as np
+
+__all__ = [
+    "CLASS_COLORS",
+    "image_grid",
+    "weight_images",
+    "scatter_classes",
+    "decision_regions",
+    "line_boundary",
+    "training_curves",
+    "fig_to_png",
+]
+
+#: Colours for class 0, 1, 2, ... (colour-blind friendly, Okabe-Ito).
+CLASS_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00",
+                "#56B4E9", "#F0E442", "#000000", "#999999", "#882255")
+
+
+def _plt():
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def image_grid(
+    images: np.ndarray,
+    titles: Sequence[str] | None = None,
+    *,
+    ncols: int = 10,
+    cmap: str = "gray_r",
+    size: float = 1.2,
+    symmetric: bool = False,
+    suptitle: str | None = None,
+):
+    """Show images (``(N, H, W)``, or ``(N, H*W)`` with square H=W) in a grid.
+
+    With ``symmetric=True`` each image uses a diverging colour map centred on 0
+    (for weights: red positive, blue negative).
+    """
+    plt = _plt()
+    images = np.asarray(images, dtype=float)
+    if images.ndim == 2:
+        side = int(round(np.sqrt(images.shape[1])))
+        if side * side != images.shape[1]:
+            raise ValueError(f"rows of length {images.shape[1]} are not square images")
+        images = images.reshape(len(images), side, side)
+    if images.ndim != 3:
+        raise ValueError(f"expected (N, H, W) images, got shape {images.shape}")
+    n = len(images)
+    ncols = min(ncols, n)
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows * (1.25 if titles else 1)),
+                             squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.set_axis_off()
+        if i >= n:
+            continue
+        if symmetric:
+            lim = np.abs(images[i]).max() or 1.0
+            ax.imshow(images[i], cmap="RdBu_r", vmin=-lim, vmax=lim)
+        else:
+            ax.imshow(images[i], cmap=cmap)
+        if titles is not None:
+            ax.set_title(titles[i], fontsize=8)
+    if suptitle:
+        fig.suptitle(suptitle)
+    fig.tight_layout()
+    return fig
+
+
+def weight_images(weight: np.ndarray, classes: Sequence[str], *, suptitle: str | None = None):
+    """Rows of a ``(n_classes, H*W)`` weight matrix as images: the classifier's templates."""
+    weight = np.asarray(weight.detach().cpu() if hasattr(weight, "detach") else weight)
+    return image_grid(weight, list(classes), symmetric=True, size=1.4, suptitle=suptitle)
+
+
+def scatter_classes(X: np.ndarray, y: np.ndarray, names: Sequence[str] | None = None, *, ax=None,
+                    xlabel: str | None = None, ylabel: str | None = None, s: float = 14):
+    """Scatter 2-D points coloured by class."""
+    plt = _plt()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.5, 4))
+    X, y = np.asarray(X), np.asarray(y)
+    for k in np.unique(y):
+        label = names[int(k)] if names is not None else str(k)
+        ax.scatter(X[y == k, 0], X[y == k, 1], s=s, color=CLASS_COLORS[int(k) % 10],
+                   label=label, edgecolors="white", linewidths=0.4)
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    if ylabel:
+        ax.set_ylabel(ylabel)
+    ax.legend(loc="best", fontsize=8)
+    return ax.figure
+
+
+def line_boundary(w: Sequence[float], b: float, *, ax, xlim=None, ylim=None, shade: bool = True,
+                  color: str = "k"):
+    """Draw the line w1*x1 + w2*x2 + b = 0 and shade the side where it is positive."""
+    xlim = xlim or ax.get_xlim()
+    ylim = ylim or ax.get_ylim()
+    xx, yy = np.meshgrid(np.linspace(*xlim, 200), np.linspace(*ylim, 200))
+    z = w[0] * xx + w[1] * yy + b
+    if shade:
+        ax.contourf(xx, yy, (z > 0).astype(float), levels=[-0.5, 0.5, 1.5],
+                    colors=[CLASS_COLORS[0], CLASS_COLORS[1]], alpha=0.12)
+    if np.ptp(z) > 0 and z.min() < 0 < z.max():
+        ax.contour(xx, yy, z, levels=[0.0], colors=color, linewidths=1.5)
+    ax.set_xlim(xlim)
+    ax.set_ylim(ylim)
+    return ax
+
+
+def decision_regions(predict: Callable[[np.ndarray], np.ndarray], X: np.ndarray, y: np.ndarray, *,
+                     ax=None, resolution: int = 200, margin: float = 0.1,
+                     names: Sequence[str] | None = None, title: str | None = None):
+    """Colour the plane by ``predict`` (a function of ``(M, 2)`` points -> labels) and scatter the data."""
+    plt = _plt()
+    from matplotlib.colors import ListedColormap
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.5, 4))
+    X = np.asarray(X, dtype=float)
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    pad = margin * (hi - lo)
+    xx, yy = np.meshgrid(np.linspace(lo[0] - pad[0], hi[0] + pad[0], resolution),
+                         np.linspace(lo[1] - pad[1], hi[1] + pad[1], resolution))
+    grid = np.c_[xx.ravel(), yy.ravel()]
+    zz = np.asarray(predict(grid)).reshape(xx.shape)
+    k = int(max(zz.max(), np.max(y))) + 1
+    ax.contourf(xx, yy, zz, levels=np.arange(k + 1) - 0.5, cmap=ListedColormap(CLASS_COLORS[:k]),
+                alpha=0.18)
+    scatter_classes(X, y, names, ax=ax)
+    if title:
+        ax.set_title(title)
+    return ax.figure
+
+
+def training_curves(history, *, title: str | None = None):
+    """Loss and accuracy per epoch from a :class:`dlnotes.train.History`."""
+    plt = _plt()
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.2))
+    epochs = np.arange(1, history.epochs + 1)
+    ax1.plot(epochs, history.train_loss, "o-", label="train")
+    ax2.plot(epochs, history.train_acc, "o-", label="train")
+    if history.val_loss:
+        ax1.plot(epochs, history.val_loss, "s--", label="validation")
+        ax2.plot(epochs, history.val_acc, "s--", label="validation")
+    ax1.set(xlabel="epoch", ylabel="loss")
+    ax2.set(xlabel="epoch", ylabel="accuracy")
+    for ax in (ax1, ax2):
+        ax.legend()
+        ax.grid(alpha=0.3)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def fig_to_png(fig, dpi: int = 72) -> bytes:
+    """Render a figure to PNG bytes (deterministic metadata) and close it."""
+    import io
+
+    plt = _plt()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    plt.close(fig)
+    return buf.getvalue()

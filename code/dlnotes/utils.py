@@ -1,0 +1,121 @@
+"""Small utilities shared by every chapter: seeding, devices, timing, showing code."""
+
+from __future__ import annotations
+
+import inspect
+import os
+import platform
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "seed_everything",
+    "rng",
+    "get_device",
+    "Timer",
+    "hardware_info",
+    "show_source",
+]
+
+
+def seed_everything(seed: int) -> np.random.Generator:
+    """Seed Python, numpy's legacy global state and torch; return a fresh Generator.
+
+    Library code in ``dlnotes`` never relies on global random state: it takes a
+    ``np.random.Generator`` or a seed argument. Notebooks call this once at the
+    top so that third-party code (and torch's weight initialisation) is
+    reproducible too.
+    """
+    if not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    random.seed(seed)
+    np.random.seed(seed)
+    try:
+        import torch
+    except ImportError:  # pragma: no cover - torch is a dependency, but stay usable without it
+        pass
+    else:
+        torch.manual_seed(seed)
+    return np.random.default_rng(seed)
+
+
+def rng(seed: int | np.random.Generator | None) -> np.random.Generator:
+    """Turn a seed (or an existing Generator) into a ``np.random.Generator``."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is None:
+        raise ValueError("pass an explicit seed or np.random.Generator (no hidden global state)")
+    return np.random.default_rng(seed)
+
+
+def get_device(prefer: str | None = None) -> "torch.device":  # noqa: F821
+    """Return the best available torch device: ``cuda``, then ``mps``, then ``cpu``.
+
+    ``prefer`` forces a device (e.g. ``"cpu"``); the environment variable
+    ``DLNOTES_DEVICE`` does the same for a whole run of the book.
+    """
+    import torch
+
+    choice = prefer or os.environ.get("DLNOTES_DEVICE")
+    if choice:
+        dev = torch.device(choice)
+        if dev.type == "cuda" and not torch.cuda.is_available():
+            raise RuntimeError("device 'cuda' requested but torch.cuda.is_available() is False")
+        return dev
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+@dataclass
+class Timer:
+    """Context manager measuring wall time: ``with Timer() as t: ...; t.seconds``."""
+
+    seconds: float = field(default=0.0, init=False)
+    _start: float = field(default=0.0, init=False, repr=False)
+
+    def __enter__(self) -> "Timer":
+        self._start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.seconds = time.perf_counter() - self._start
+
+
+def hardware_info() -> str:
+    """One line describing the machine: CPU, core count, accelerator, torch version."""
+    parts = [platform.processor() or platform.machine(), f"{os.cpu_count()} cores"]
+    try:
+        import torch
+    except ImportError:  # pragma: no cover
+        return ", ".join(parts)
+    if torch.cuda.is_available():
+        parts.append(f"GPU {torch.cuda.get_device_name(0)}")
+    elif getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+        parts.append("Apple MPS")
+    else:
+        parts.append("no GPU")
+    parts.append(f"torch {torch.__version__}")
+    return ", ".join(parts)
+
+
+def show_source(obj: Any) -> Any:
+    """Display the source code of a package object with syntax highlighting.
+
+    In a notebook this returns a rich object (rendered as highlighted code);
+    elsewhere it returns the source as a string. Use it to *show* package code
+    in a chapter instead of redefining it.
+    """
+    source = inspect.getsource(obj)
+    try:
+        from IPython.display import Code
+    except ImportError:  # pragma: no cover
+        return source
+    return Code(source, language="python")

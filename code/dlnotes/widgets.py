@@ -1,0 +1,398 @@
+"""Explorable demos that work in two places.
+
+* In Jupyter or Colab (a live kernel) a demo is a real ipywidgets control panel.
+* On the static website (no kernel) the same demo is plain HTML + JavaScript:
+  either precomputed frames chosen by sliders, or a small SVG drawn in the page.
+
+Each demo object carries both: its ``_repr_mimebundle_`` returns the ipywidgets
+view (``application/vnd.jupyter.widget-view+json``) *and* the static
+``text/html``. Jupyter front-ends render the live widget; the book's Sphinx
+configuration (``nb_mime_priority_overrides`` in ``_config.yml``) drops the
+widget view for the HTML builder, so the website shows the static version.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import itertools
+import json
+from typing import Any, Callable, Mapping, Sequence
+
+import numpy as np
+
+__all__ = ["FramePlayer", "Explorer", "LinearBoundaryExplorer", "MAX_FRAMES"]
+
+#: Upper bound on precomputed frames per demo (keeps pages and notebooks small).
+MAX_FRAMES = 400
+
+
+def _has_live_kernel() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    ip = get_ipython()
+    return ip is not None and getattr(ip, "kernel", None) is not None
+
+
+def _uid(*parts: Any) -> str:
+    h = hashlib.sha1()
+    for p in parts:
+        h.update(p if isinstance(p, bytes) else json.dumps(p, sort_keys=True, default=str).encode())
+    return "dlx-" + h.hexdigest()[:10]
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, (float, np.floating)):
+        return f"{float(v):.3g}"
+    return str(v)
+
+
+_STYLE = """<style>
+.dlx{font-family:sans-serif;font-size:13px;border:1px solid #ddd;border-radius:6px;padding:8px;margin:6px 0;max-width:760px}
+.dlx .dlx-row{display:flex;align-items:center;gap:8px;margin:2px 0}
+.dlx label{min-width:70px;font-weight:600}
+.dlx input[type=range]{flex:1;max-width:320px}
+.dlx .dlx-val{min-width:60px;font-family:monospace}
+.dlx img{max-width:100%;height:auto;display:block;margin-top:6px}
+.dlx button{padding:1px 8px}
+.dlx .dlx-note{color:#666;font-size:11px;margin-top:4px}
+</style>"""
+
+
+def _image_panel(controls: dict, render_png: Callable[..., bytes], title: str = ""):
+    """A live panel: slider widgets above an image re-rendered on every change.
+
+    The figure is shown as an ``ipywidgets.Image`` (PNG bytes), not through an
+    ``Output`` widget, so the same notebook output is produced whether or not a
+    front-end is attached (Jupyter, Colab, nbclient, nbval).
+    """
+    import ipywidgets as W
+
+    def current():
+        return {k: c.value for k, c in controls.items()}
+
+    image = W.Image(value=render_png(**current()), format="png")
+
+    def on_change(_change):
+        image.value = render_png(**current())
+
+    for c in controls.values():
+        c.observe(on_change, names="value")
+    header = [W.HTML(f"<b>{html.escape(title)}</b>")] if title else []
+    return W.VBox(header + list(controls.values()) + [image])
+
+
+class _Demo:
+    """Base class: a demo with a static HTML form and a live ipywidgets form."""
+
+    note = "Static version: precomputed, works without a kernel. Run the notebook for the live widget."
+
+    def static_html(self) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def live_widget(self):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _text(self) -> str:
+        return f"<{type(self).__name__}: interactive demo>"
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
+        bundle: dict[str, Any] = {"text/plain": self._text(), "text/html": self.static_html()}
+        if _has_live_kernel():
+            try:
+                widget = self.live_widget()
+            except ImportError:
+                return bundle
+            view = widget._repr_mimebundle_()
+            if isinstance(view, tuple):
+                view = view[0]
+            for key, value in (view or {}).items():
+                if key != "text/plain":
+                    bundle[key] = value
+        return bundle
+
+
+# ------------------------------------------------------------------ frame player
+
+
+class FramePlayer(_Demo):
+    """Step through precomputed frames (PNG bytes or figures) with a slider and a play button.
+
+    ``frames`` may be PNG bytes or matplotlib figures (rendered and closed);
+    ``labels`` gives one caption per frame.
+    """
+
+    def __init__(self, frames: Sequence[Any], labels: Sequence[str] | None = None, *,
+                 title: str = "", interval_ms: int = 600, dpi: int = 72) -> None:
+        from .plot import fig_to_png
+
+        if not frames:
+            raise ValueError("FramePlayer needs at least one frame")
+        if len(frames) > MAX_FRAMES:
+            raise ValueError(f"{len(frames)} frames exceed MAX_FRAMES={MAX_FRAMES}; subsample them")
+        self.frames = [f if isinstance(f, bytes) else fig_to_png(f, dpi=dpi) for f in frames]
+        self.labels = list(labels) if labels is not None else [f"frame {i}" for i in range(len(frames))]
+        if len(self.labels) != len(self.frames):
+            raise ValueError(f"{len(self.frames)} frames but {len(self.labels)} labels")
+        self.title, self.interval_ms = title, int(interval_ms)
+
+    def _text(self) -> str:
+        return f"<FramePlayer: {len(self.frames)} frames{': ' + self.title if self.title else ''}>"
+
+    def static_html(self) -> str:
+        uid = _uid(self.title, self.labels, *self.frames)
+        data = [base64.b64encode(f).decode() for f in self.frames]
+        last = len(data) - 1
+        return (
+            f'{_STYLE}<div class="dlx" id="{uid}"><div><b>{html.escape(self.title)}</b></div>'
+            f'<div class="dlx-row"><button data-a="play">&#9654;</button><button data-a="prev">&#9664;</button>'
+            f'<button data-a="next">&#9654;&#9654;</button>'
+            f'<input type="range" min="0" max="{last}" step="1" value="0">'
+            f'<span class="dlx-val"></span></div><img alt="frame">'
+            f'<div class="dlx-note">{html.escape(self.note)}</div></div>\n'
+            "<script>(function(){"
+            f'var r=document.getElementById("{uid}");var F={json.dumps(data)};var L={json.dumps(self.labels)};'
+            'var s=r.querySelector("input"),im=r.querySelector("img"),v=r.querySelector(".dlx-val"),t=null;'
+            'function show(){var i=+s.value;im.src="data:image/png;base64,"+F[i];v.textContent=L[i];}'
+            'function step(d){s.value=Math.min(Math.max(+s.value+d,0),F.length-1);show();}'
+            's.addEventListener("input",show);'
+            'r.querySelector("[data-a=prev]").onclick=function(){step(-1)};'
+            'r.querySelector("[data-a=next]").onclick=function(){step(1)};'
+            'r.querySelector("[data-a=play]").onclick=function(){if(t){clearInterval(t);t=null;return;}'
+            f'if(+s.value==F.length-1){{s.value=0;}}t=setInterval(function(){{if(+s.value>=F.length-1){{clearInterval(t);t=null;}}else step(1);}},{self.interval_ms});}};'
+            "show();})();</script>"
+        )
+
+    def live_widget(self):
+        import ipywidgets as W
+
+        image = W.Image(value=self.frames[0], format="png")
+        caption = W.Label(self.labels[0])
+        slider = W.IntSlider(min=0, max=len(self.frames) - 1, value=0, description="frame",
+                             continuous_update=True)
+        play = W.Play(min=0, max=len(self.frames) - 1, interval=self.interval_ms)
+        W.jslink((play, "value"), (slider, "value"))
+
+        def on_change(change):
+            image.value = self.frames[change["new"]]
+            caption.value = self.labels[change["new"]]
+
+        slider.observe(on_change, names="value")
+        header = [W.HTML(f"<b>{html.escape(self.title)}</b>")] if self.title else []
+        return W.VBox(header + [W.HBox([play, slider, caption]), image])
+
+
+# ---------------------------------------------------------------------- explorer
+
+
+class Explorer(_Demo):
+    """Sliders over parameters of a function that draws a figure.
+
+    ``render(**params)`` must return a matplotlib figure. ``params`` maps each
+    parameter name to the values its slider offers. The static version
+    precomputes one frame per combination (at most :data:`MAX_FRAMES`); the
+    live version calls ``render`` on every slider move.
+    """
+
+    def __init__(self, render: Callable[..., Any], params: Mapping[str, Sequence[Any]], *,
+                 initial: Mapping[str, Any] | None = None, title: str = "", dpi: int = 72) -> None:
+        if not params:
+            raise ValueError("Explorer needs at least one parameter")
+        self.render = render
+        self.params = {k: list(v) for k, v in params.items()}
+        for k, v in self.params.items():
+            if not v:
+                raise ValueError(f"parameter {k!r} has no values")
+        n = int(np.prod([len(v) for v in self.params.values()]))
+        if n > MAX_FRAMES:
+            raise ValueError(f"{n} combinations exceed MAX_FRAMES={MAX_FRAMES}; offer fewer values")
+        initial = dict(initial or {})
+        unknown = set(initial) - set(self.params)
+        if unknown:
+            raise ValueError(f"initial values for unknown parameters {sorted(unknown)}")
+        self.initial = {k: initial.get(k, v[len(v) // 2]) for k, v in self.params.items()}
+        for k, v in self.initial.items():
+            if v not in self.params[k]:
+                raise ValueError(f"initial {k}={v!r} is not one of the offered values")
+        self.title, self.dpi = title, dpi
+        self._frames: list[bytes] | None = None
+
+    def _text(self) -> str:
+        return f"<Explorer{': ' + self.title if self.title else ''} over {', '.join(self.params)}>"
+
+    def frames(self) -> list[bytes]:
+        """PNG frames in row-major order over the parameter grid (computed once)."""
+        from .plot import fig_to_png
+
+        if self._frames is None:
+            names = list(self.params)
+            self._frames = [fig_to_png(self.render(**dict(zip(names, combo))), dpi=self.dpi)
+                            for combo in itertools.product(*self.params.values())]
+        return self._frames
+
+    def static_html(self) -> str:
+        frames = self.frames()
+        names = list(self.params)
+        values = [[_fmt(v) for v in self.params[k]] for k in names]
+        uid = _uid(self.title, values, *frames)
+        rows = "".join(
+            f'<div class="dlx-row"><label>{html.escape(k)}</label>'
+            f'<input type="range" min="0" max="{len(self.params[k]) - 1}" step="1" '
+            f'value="{self.params[k].index(self.initial[k])}"><span class="dlx-val"></span></div>'
+            for k in names)
+        data = [base64.b64encode(f).decode() for f in frames]
+        sizes = [len(self.params[k]) for k in names]
+        return (
+            f'{_STYLE}<div class="dlx" id="{uid}"><div><b>{html.escape(self.title)}</b></div>{rows}'
+            f'<img alt="figure"><div class="dlx-note">{html.escape(self.note)}</div></div>\n'
+            "<script>(function(){"
+            f'var r=document.getElementById("{uid}");var F={json.dumps(data)};'
+            f'var V={json.dumps(values)};var S={json.dumps(sizes)};'
+            'var ins=r.querySelectorAll("input"),vs=r.querySelectorAll(".dlx-val"),im=r.querySelector("img");'
+            'function show(){var k=0;for(var i=0;i<ins.length;i++){k=k*S[i]+(+ins[i].value);'
+            'vs[i].textContent=V[i][+ins[i].value];}im.src="data:image/png;base64,"+F[k];}'
+            'ins.forEach(function(e){e.addEventListener("input",show)});show();})();</script>'
+        )
+
+    def live_widget(self):
+        import ipywidgets as W
+
+        controls = {}
+        for k, vals in self.params.items():
+            if all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool) for v in vals) and len(vals) > 2:
+                step = (max(vals) - min(vals)) / (len(vals) - 1)
+                controls[k] = W.FloatSlider(value=float(self.initial[k]), min=float(min(vals)),
+                                            max=float(max(vals)), step=step / 4 if step else 0.1,
+                                            description=k, continuous_update=False)
+            else:
+                controls[k] = W.SelectionSlider(options=vals, value=self.initial[k], description=k)
+        from .plot import fig_to_png
+
+        return _image_panel(controls, lambda **kw: fig_to_png(self.render(**kw), dpi=self.dpi), self.title)
+
+
+# ------------------------------------------------------- linear boundary explorer
+
+
+class LinearBoundaryExplorer(_Demo):
+    """A 2-input neuron z = w1*x1 + w2*x2 + b over a real two-class data set.
+
+    Sliders move ``w1``, ``w2`` and ``b``; the line z = 0 (the decision
+    boundary), the half-plane the neuron calls class 1 and the accuracy update.
+    The static version draws an SVG and recomputes everything in JavaScript,
+    so it is fully continuous on the website with no kernel.
+
+    Shape: ``X`` is ``(N, 2)``; ``y`` is ``(N,)`` with values 0/1.
+    """
+
+    note = "Works without a kernel: the line and the accuracy are recomputed in your browser."
+
+    def __init__(self, X: np.ndarray, y: np.ndarray, *, names: Sequence[str] = ("class 0", "class 1"),
+                 xlabel: str = "x1", ylabel: str = "x2", w1: float = 1.0, w2: float = 1.0, b: float = 0.0,
+                 limit: float = 5.0, title: str = "") -> None:
+        X, y = np.asarray(X, dtype=float), np.asarray(y)
+        if X.ndim != 2 or X.shape[1] != 2:
+            raise ValueError(f"X must have shape (N, 2), got {X.shape}")
+        if y.shape != (len(X),) or not np.isin(y, (0, 1)).all():
+            raise ValueError("y must be a vector of 0/1 labels, one per row of X")
+        self.X, self.y = X, y.astype(int)
+        self.names, self.xlabel, self.ylabel = list(names), xlabel, ylabel
+        self.start = {"w1": float(w1), "w2": float(w2), "b": float(b)}
+        self.limit, self.title = float(limit), title
+        lo, hi = X.min(axis=0), X.max(axis=0)
+        pad = 0.08 * (hi - lo)
+        self.box = (lo - pad, hi + pad)
+
+    def accuracy(self, w1: float, w2: float, b: float) -> float:
+        """Fraction of points on the side the neuron predicts (z > 0 means class 1)."""
+        pred = (self.X @ np.array([w1, w2]) + b > 0).astype(int)
+        return float((pred == self.y).mean())
+
+    def _text(self) -> str:
+        return (f"<LinearBoundaryExplorer: {len(self.X)} points, start w1={self.start['w1']}, "
+                f"w2={self.start['w2']}, b={self.start['b']}, accuracy "
+                f"{self.accuracy(**self.start):.3f}>")
+
+    def static_html(self) -> str:
+        from .plot import CLASS_COLORS
+
+        W_, H_ = 420, 360
+        (x0, y0), (x1, y1) = self.box
+        pts = np.round(np.c_[(self.X[:, 0] - x0) / (x1 - x0) * W_,
+                             H_ - (self.X[:, 1] - y0) / (y1 - y0) * H_], 1)
+        circles = "".join(
+            f'<circle cx="{px}" cy="{py}" r="3" fill="{CLASS_COLORS[k]}" stroke="white" stroke-width="0.5"/>'
+            for (px, py), k in zip(pts.tolist(), self.y.tolist()))
+        uid = _uid(self.title, self.X.round(6).tolist(), self.y.tolist(), self.start, self.limit)
+        lim = self.limit
+        sliders = "".join(
+            f'<div class="dlx-row"><label>{k}</label><input type="range" data-k="{k}" min="{-lim}" '
+            f'max="{lim}" step="0.01" value="{self.start[k]}"><span class="dlx-val"></span></div>'
+            for k in ("w1", "w2", "b"))
+        legend = " &nbsp; ".join(
+            f'<span style="color:{CLASS_COLORS[k]}">&#9679;</span> {html.escape(n)}'
+            for k, n in enumerate(self.names))
+        data = {"X": np.round(self.X, 6).tolist(), "y": self.y.tolist(), "box": [x0, x1, y0, y1],
+                "W": W_, "H": H_, "c1": CLASS_COLORS[1], "c0": CLASS_COLORS[0]}
+        return (
+            f'{_STYLE}<div class="dlx" id="{uid}"><div><b>{html.escape(self.title)}</b></div>{sliders}'
+            f'<div class="dlx-row"><span class="dlx-eq" style="font-family:monospace"></span></div>'
+            f'<svg width="{W_ + 50}" height="{H_ + 40}" viewBox="-45 -5 {W_ + 50} {H_ + 40}">'
+            f'<rect x="0" y="0" width="{W_}" height="{H_}" fill="white" stroke="#999"/>'
+            f'<polygon class="dlx-half" fill-opacity="0.13"/>{circles}'
+            f'<line class="dlx-line" stroke="black" stroke-width="2"/>'
+            f'<text x="{W_ / 2}" y="{H_ + 30}" text-anchor="middle" font-size="12">{html.escape(self.xlabel)}</text>'
+            f'<text x="-30" y="{H_ / 2}" text-anchor="middle" font-size="12" '
+            f'transform="rotate(-90 -30 {H_ / 2})">{html.escape(self.ylabel)}</text>'
+            f'<text x="0" y="{H_ + 14}" font-size="10">{x0:.2f}</text>'
+            f'<text x="{W_}" y="{H_ + 14}" font-size="10" text-anchor="end">{x1:.2f}</text>'
+            f'<text x="-4" y="{H_}" font-size="10" text-anchor="end">{y0:.2f}</text>'
+            f'<text x="-4" y="10" font-size="10" text-anchor="end">{y1:.2f}</text>'
+            f'</svg><div>{legend}; shaded: where z &gt; 0 (predicted {html.escape(self.names[1])})</div>'
+            f'<div class="dlx-note">{html.escape(self.note)}</div></div>\n'
+            "<script>(function(){"
+            f'var r=document.getElementById("{uid}");var D={json.dumps(data)};'
+            'var ins=r.querySelectorAll("input"),vs=r.querySelectorAll(".dlx-val");'
+            'var ln=r.querySelector(".dlx-line"),hp=r.querySelector(".dlx-half"),eq=r.querySelector(".dlx-eq");'
+            'function sx(x){return (x-D.box[0])/(D.box[1]-D.box[0])*D.W}'
+            'function sy(y){return D.H-(y-D.box[2])/(D.box[3]-D.box[2])*D.H}'
+            'function clip(w1,w2,b){var c=[[D.box[0],D.box[2]],[D.box[1],D.box[2]],[D.box[1],D.box[3]],[D.box[0],D.box[3]]];'
+            'var pos=[],seg=[];for(var i=0;i<4;i++){var p=c[i],q=c[(i+1)%4];var zp=w1*p[0]+w2*p[1]+b,zq=w1*q[0]+w2*q[1]+b;'
+            'if(zp>0)pos.push(p);if((zp>0)!=(zq>0)){var t=zp/(zp-zq);var m=[p[0]+t*(q[0]-p[0]),p[1]+t*(q[1]-p[1])];pos.push(m);seg.push(m);}}'
+            'return [pos,seg];}'
+            'function upd(){var v={};ins.forEach(function(e,i){v[e.dataset.k]=+e.value;vs[i].textContent=(+e.value).toFixed(2);});'
+            'var ok=0;for(var i=0;i<D.X.length;i++){var z=v.w1*D.X[i][0]+v.w2*D.X[i][1]+v.b;if((z>0?1:0)==D.y[i])ok++;}'
+            'eq.textContent="z = "+v.w1.toFixed(2)+"\u00b7x1 + "+v.w2.toFixed(2)+"\u00b7x2 + "+v.b.toFixed(2)+"    accuracy "+(ok/D.X.length*100).toFixed(1)+" %";'
+            'var cs=clip(v.w1,v.w2,v.b);hp.setAttribute("points",cs[0].map(function(p){return sx(p[0])+","+sy(p[1])}).join(" "));'
+            'hp.setAttribute("fill",D.c1);'
+            'if(cs[1].length==2){ln.setAttribute("x1",sx(cs[1][0][0]));ln.setAttribute("y1",sy(cs[1][0][1]));'
+            'ln.setAttribute("x2",sx(cs[1][1][0]));ln.setAttribute("y2",sy(cs[1][1][1]));ln.style.display="";}else{ln.style.display="none";}}'
+            'ins.forEach(function(e){e.addEventListener("input",upd)});upd();})();</script>'
+        )
+
+    def figure(self, w1: float, w2: float, b: float):
+        """The matplotlib version of one state (used by the live widget)."""
+        import matplotlib.pyplot as plt
+
+        from .plot import line_boundary, scatter_classes
+
+        fig, ax = plt.subplots(figsize=(5, 4.2))
+        scatter_classes(self.X, self.y, self.names, ax=ax, xlabel=self.xlabel, ylabel=self.ylabel)
+        (x0, y0), (x1, y1) = self.box
+        line_boundary((w1, w2), b, ax=ax, xlim=(x0, x1), ylim=(y0, y1))
+        ax.set_title(f"z = {w1:.2f}·x1 + {w2:.2f}·x2 + {b:.2f}   accuracy {self.accuracy(w1, w2, b):.1%}",
+                     fontsize=10)
+        return fig
+
+    def live_widget(self):
+        import ipywidgets as W
+
+        lim = self.limit
+        controls = {k: W.FloatSlider(value=v, min=-lim, max=lim, step=0.05, description=k,
+                                     continuous_update=False) for k, v in self.start.items()}
+        from .plot import fig_to_png
+
+        return _image_panel(controls, lambda **kw: fig_to_png(self.figure(**kw), dpi=80), self.title)

@@ -1,0 +1,104 @@
+"""Tests of the shared training loop, models and batching."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from dlnotes import data, models, train, utils
+
+
+def toy_problem(seed=0, n=512):
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(n, 2, generator=g)
+    y = (x[:, 0] + 0.5 * x[:, 1] > 0).long()
+    return x, y
+
+
+def test_batches_cover_every_example_once():
+    x = torch.arange(10).float().unsqueeze(1)
+    y = torch.arange(10)
+    b = data.Batches(x, y, batch_size=4, shuffle=True, seed=3)
+    assert len(b) == 3
+    seen = torch.cat([yb for _, yb in b])
+    assert sorted(seen.tolist()) == list(range(10))
+    seen2 = torch.cat([yb for _, yb in b])
+    assert seen.tolist() != seen2.tolist(), "a new order each epoch"
+    assert len(data.Batches(x, y, 4, drop_last=True)) == 2
+    with pytest.raises(ValueError):
+        data.Batches(x, y[:5])
+
+
+def test_fit_learns_a_linear_rule_and_is_reproducible():
+    x, y = toy_problem()
+    histories = []
+    for _ in range(2):
+        utils.seed_everything(0)
+        model = models.mlp([2, 16, 2])
+        h = train.fit(model, data.Batches(x, y, 64, shuffle=True, seed=0),
+                      data.Batches(x, y, 256), epochs=5, lr=0.5, device="cpu", progress=False,
+                      verbose=False)
+        histories.append(h)
+    h = histories[0]
+    assert h.epochs == 5 and len(h.val_acc) == 5 and len(h.epoch_seconds) == 5
+    assert h.train_loss[-1] < h.train_loss[0]
+    assert h.val_acc[-1] > 0.95
+    assert histories[0].train_loss == histories[1].train_loss
+    loss, acc = train.evaluate(model=models.linear_classifier(2, 2), batches=data.Batches(x, y, 100))
+    assert 0 <= acc <= 1 and loss > 0
+    assert "epoch 5" in h.summary()
+
+
+def test_fit_prints_one_line_per_epoch(capsys):
+    x, y = toy_problem(n=64)
+    train.fit(models.mlp([2, 4, 2]), data.Batches(x, y, 32), epochs=2, device="cpu", progress=False)
+    lines = [l for l in capsys.readouterr().out.splitlines() if l.startswith("epoch")]
+    assert len(lines) == 2
+
+
+def test_fit_rejects_bad_epochs():
+    x, y = toy_problem(n=8)
+    with pytest.raises(ValueError, match="epochs"):
+        train.fit(models.mlp([2, 2]), data.Batches(x, y, 4), epochs=0)
+
+
+def test_mlp_structure_and_errors():
+    m = models.mlp([784, 32, 16, 10], "tanh", dropout=0.1, batchnorm=True)
+    kinds = [type(l).__name__ for l in m]
+    assert kinds == ["Linear", "BatchNorm1d", "Tanh", "Dropout", "Linear", "BatchNorm1d", "Tanh",
+                     "Dropout", "Linear"]
+    assert m[0].weight.shape == (32, 784)
+    assert models.count_parameters(models.mlp([3, 2])) == 8
+    with pytest.raises(ValueError):
+        models.mlp([10])
+    with pytest.raises(ValueError, match="unknown activation"):
+        models.mlp([2, 2, 2], "swishy")
+
+
+def test_to_tensors_shapes():
+    imgs = np.full((3, 28, 28), 255, dtype=np.uint8)
+    x, y = data.to_tensors(imgs, np.array([1, 2, 3]))
+    assert x.shape == (3, 784) and x.dtype == torch.float32 and float(x.max()) == 1.0
+    x2, _ = data.to_tensors(imgs, np.array([1, 2, 3]), flatten=False)
+    assert x2.shape == (3, 1, 28, 28) and y.dtype == torch.int64
+
+
+def test_seed_and_device_helpers(monkeypatch):
+    g1 = utils.seed_everything(5)
+    a = torch.rand(3)
+    g2 = utils.seed_everything(5)
+    assert torch.equal(a, torch.rand(3)) and g1.random() == g2.random()
+    with pytest.raises(ValueError):
+        utils.seed_everything(-1)
+    with pytest.raises(ValueError):
+        utils.rng(None)
+    monkeypatch.delenv("DLNOTES_DEVICE", raising=False)
+    assert utils.get_device("cpu").type == "cpu"
+    assert utils.get_device().type in {"cpu", "cuda", "mps"}
+    monkeypatch.setenv("DLNOTES_DEVICE", "cpu")
+    assert utils.get_device().type == "cpu"
+    with utils.Timer() as t:
+        sum(range(1000))
+    assert t.seconds >= 0
+    assert "torch" in utils.hardware_info()
