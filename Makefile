@@ -2,7 +2,8 @@
 #   make book   build the website into _build/html (warnings are errors)
 #   make test   unit tests + nbval over every chapter notebook
 # Other targets: make execute (re-run notebooks in place, record timings),
-# make bench (speed targets), make data, make vendor, make clean.
+# make bench (speed targets), make site-check (headless-browser check of the
+# built pages), make data, make vendor, make clean.
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -12,7 +13,7 @@ VENDOR := _build/vendor-site/vendor
 NOTEBOOKS := $(wildcard chapters/*.ipynb)
 PYTEST_NB := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout 600
 
-.PHONY: help venv data vendor book test unit nbval execute bench clean
+.PHONY: help venv data vendor book test unit nbval execute bench clean site-check
 
 help:
 	@sed -n '1,6p' Makefile
@@ -68,3 +69,11 @@ bench: $(STAMP) data
 
 clean:
 	rm -rf _build
+
+# Look at the built website as a reader would: headless Chromium, network
+# blocked, every chapter page: math rendered, every demo responds to its slider.
+site-check: book
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	@mkdir -p _build/screenshots
+	@for p in _build/html/chapters/[0-9]*.html; do \
+	  node scripts/screenshot.mjs $$p _build/screenshots/$$(basename $$p .html).png || exit 1; done
