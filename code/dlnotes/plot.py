@@ -175,3 +175,79 @@ def fig_to_png(fig, dpi: int = 72) -> bytes:
     fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
     plt.close(fig)
     return buf.getvalue()
+
+
+def compare_histories(histories, metrics: Sequence[str] = ("train_acc", "val_acc"), *,
+                      title: str | None = None):
+    """One panel per metric, one curve per run: ``histories`` maps a label to a ``History``.
+
+    ``metrics`` are attribute names of :class:`dlnotes.train.History`
+    (``train_loss``, ``train_acc``, ``val_loss``, ``val_acc``). Losses of
+    different kinds (say MSE and cross-entropy) are not on one scale; compare
+    accuracies across runs with different losses.
+    """
+    plt = _plt()
+    if not histories:
+        raise ValueError("compare_histories needs at least one history")
+    names = ("train_loss", "train_acc", "val_loss", "val_acc")
+    for m in metrics:
+        if m not in names:
+            raise ValueError(f"unknown metric {m!r}; choose from {names}")
+    fig, axes = plt.subplots(1, len(metrics), figsize=(4.5 * len(metrics), 3.2), squeeze=False)
+    for ax, m in zip(axes[0], metrics):
+        for i, (label, h) in enumerate(histories.items()):
+            values = getattr(h, m)
+            ax.plot(np.arange(1, len(values) + 1), values, "o-", ms=3, label=label,
+                    color=CLASS_COLORS[i % len(CLASS_COLORS)])
+        ax.set(xlabel="epoch", ylabel=m.replace("_", " "))
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+__all__ += ["compare_histories"]
+
+
+def activation_panels(z: np.ndarray, curves: dict, *, ncols: int = 4, size: tuple[float, float] = (2.7, 2.3),
+                      ylim: tuple[float, float] | None = (-1.6, 3.1), suptitle: str | None = None):
+    """One small panel per activation: f(z) (solid) and its derivative f'(z) (dashed).
+
+    ``curves`` maps a panel title to ``(f(z), f'(z))``, each an array like ``z``.
+
+    Shape: ``z`` is ``(M,)``; every array in ``curves`` is ``(M,)``.
+    """
+    plt = _plt()
+    z = np.asarray(z, dtype=float)
+    if z.ndim != 1:
+        raise ValueError(f"z must be 1-D, got shape {z.shape}")
+    if not curves:
+        raise ValueError("curves is empty: give at least one activation")
+    n = len(curves)
+    ncols = min(ncols, n)
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size[0] * ncols, size[1] * nrows), squeeze=False)
+    for ax, (title, (f, df)) in zip(axes.flat, curves.items()):
+        f, df = np.asarray(f, dtype=float), np.asarray(df, dtype=float)
+        if f.shape != z.shape or df.shape != z.shape:
+            raise ValueError(f"{title}: f and f' must have the shape of z {z.shape}, got {f.shape}, {df.shape}")
+        ax.axhline(0, color="#999", lw=0.6)
+        ax.axvline(0, color="#999", lw=0.6)
+        ax.plot(z, f, color=CLASS_COLORS[0], lw=2, label="f(z)")
+        ax.plot(z, df, "--", color=CLASS_COLORS[1], lw=1.6, label="f′(z)")
+        ax.set_title(title, fontsize=10)
+        if ylim is not None:
+            ax.set_ylim(*ylim)
+        ax.grid(alpha=0.3)
+    for ax in list(axes.flat)[n:]:
+        ax.set_axis_off()
+    axes.flat[0].legend(fontsize=8, loc="upper left")
+    if suptitle:
+        fig.suptitle(suptitle)
+    fig.tight_layout()
+    return fig
+
+
+__all__ += ["activation_panels"]

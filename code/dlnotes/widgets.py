@@ -336,7 +336,8 @@ class LinearBoundaryExplorer(_Demo):
             f'<span style="color:{CLASS_COLORS[k]}">&#9679;</span> {html.escape(n)}'
             for k, n in enumerate(self.names))
         data = {"X": np.round(self.X, 6).tolist(), "y": self.y.tolist(), "box": [x0, x1, y0, y1],
-                "W": W_, "H": H_, "c1": CLASS_COLORS[1], "c0": CLASS_COLORS[0]}
+                "W": W_, "H": H_, "c1": CLASS_COLORS[1], "c0": CLASS_COLORS[0],
+                "xl": self.xlabel, "yl": self.ylabel}
         return (
             f'{_STYLE}<div class="dlx" id="{uid}"><div><b>{html.escape(self.title)}</b></div>{sliders}'
             f'<div class="dlx-row"><span class="dlx-eq" style="font-family:monospace"></span></div>'
@@ -365,7 +366,8 @@ class LinearBoundaryExplorer(_Demo):
             'return [pos,seg];}'
             'function upd(){var v={};ins.forEach(function(e,i){v[e.dataset.k]=+e.value;vs[i].textContent=(+e.value).toFixed(2);});'
             'var ok=0;for(var i=0;i<D.X.length;i++){var z=v.w1*D.X[i][0]+v.w2*D.X[i][1]+v.b;if((z>0?1:0)==D.y[i])ok++;}'
-            'eq.textContent="z = "+v.w1.toFixed(2)+"\u00b7x1 + "+v.w2.toFixed(2)+"\u00b7x2 + "+v.b.toFixed(2)+"    accuracy "+(ok/D.X.length*100).toFixed(1)+" %";'
+            'function sg(a){return (a<0?" \u2212 ":" + ")+Math.abs(a).toFixed(2)}'
+            'eq.textContent="z = "+v.w1.toFixed(2)+"\u00b7"+D.xl+sg(v.w2)+"\u00b7"+D.yl+sg(v.b)+"    accuracy "+(ok/D.X.length*100).toFixed(1)+" %";'
             'var cs=clip(v.w1,v.w2,v.b);hp.setAttribute("points",cs[0].map(function(p){return sx(p[0])+","+sy(p[1])}).join(" "));'
             'hp.setAttribute("fill",D.c1);'
             'if(cs[1].length==2){ln.setAttribute("x1",sx(cs[1][0][0]));ln.setAttribute("y1",sy(cs[1][0][1]));'
@@ -383,8 +385,11 @@ class LinearBoundaryExplorer(_Demo):
         scatter_classes(self.X, self.y, self.names, ax=ax, xlabel=self.xlabel, ylabel=self.ylabel)
         (x0, y0), (x1, y1) = self.box
         line_boundary((w1, w2), b, ax=ax, xlim=(x0, x1), ylim=(y0, y1))
-        ax.set_title(f"z = {w1:.2f}·x1 + {w2:.2f}·x2 + {b:.2f}   accuracy {self.accuracy(w1, w2, b):.1%}",
-                     fontsize=10)
+        def sg(a: float) -> str:
+            return f" − {abs(a):.2f}" if a < 0 else f" + {a:.2f}"
+
+        ax.set_title(f"z = {w1:.2f}·{self.xlabel}{sg(w2)}·{self.ylabel}{sg(b)}   "
+                     f"accuracy {self.accuracy(w1, w2, b):.1%}", fontsize=10)
         return fig
 
     def live_widget(self):
