@@ -102,3 +102,13 @@ def test_seed_and_device_helpers(monkeypatch):
         sum(range(1000))
     assert t.seconds >= 0
     assert "torch" in utils.hardware_info()
+
+
+def test_torch_threads_restores():
+    old = torch.get_num_threads()
+    with utils.torch_threads(1):
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == old
+    with pytest.raises(ValueError):
+        with utils.torch_threads(0):
+            pass

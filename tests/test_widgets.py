@@ -79,3 +79,21 @@ def test_live_widgets_build():
     lb = widgets.LinearBoundaryExplorer(np.eye(2), np.array([0, 1]))
     assert len(lb.live_widget().children) == 4  # 3 sliders + image
     plt.close("all")
+
+
+def test_live_explorer_offers_only_precomputed_values():
+    pytest.importorskip("ipywidgets")
+    seen = []
+
+    def render_int(n):
+        seen.append(n)
+        assert isinstance(n, int)
+        return render(0, n)
+
+    ex = widgets.Explorer(render_int, {"n": [1, 2, 4, 8]}, initial={"n": 2})
+    box = ex.live_widget()
+    slider = box.children[0]
+    assert [v for _, v in slider.options] == [1, 2, 4, 8]
+    slider.value = 8
+    assert seen == [2, 8]
+    plt.close("all")

@@ -9,7 +9,14 @@ organised by concept, not by chapter:
 ``train``      one reusable training loop (``fit``) and ``evaluate``
 ``plot``       plotting helpers used across chapters
 ``widgets``    explorable demos: live ipywidgets in Jupyter, precomputed on the website
-``scratch``    from-scratch numpy implementations with forward and backward
+``schedules``  learning-rate schedules stepped once per mini-batch
+``toydata``    seeded 2-D toy data sets (spirals, moons, circles) for pictures
+``approximation``  universal approximation by hand-built sums of bumps
+``logic``      networks of step neurons: XOR, parity, circuits
+``engine``     a scalar reverse-mode autograd engine with graph drawing
+``gradcheck``  finite-difference gradient checking
+``scratch``    from-scratch numpy implementations with forward and backward:
+               ``activations``, ``losses``, ``layers``, ``optim``, ``perceptron``, ...
 
 Heavy dependencies (torch, matplotlib, ipywidgets) are imported lazily by the
 modules that need them, so ``import dlnotes`` is cheap.

@@ -260,15 +260,11 @@ class Explorer(_Demo):
     def live_widget(self):
         import ipywidgets as W
 
-        controls = {}
-        for k, vals in self.params.items():
-            if all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool) for v in vals) and len(vals) > 2:
-                step = (max(vals) - min(vals)) / (len(vals) - 1)
-                controls[k] = W.FloatSlider(value=float(self.initial[k]), min=float(min(vals)),
-                                            max=float(max(vals)), step=step / 4 if step else 0.1,
-                                            description=k, continuous_update=False)
-            else:
-                controls[k] = W.SelectionSlider(options=vals, value=self.initial[k], description=k)
+        # Only the offered values, exactly as on the website: ``render`` is never
+        # called with a value in between (which it may not support).
+        controls = {k: W.SelectionSlider(options=[(_fmt(v), v) for v in vals], value=self.initial[k],
+                                         description=k, continuous_update=False)
+                    for k, vals in self.params.items()}
         from .plot import fig_to_png
 
         return _image_panel(controls, lambda **kw: fig_to_png(self.render(**kw), dpi=self.dpi), self.title)

@@ -1,0 +1,81 @@
+"""Tests of the threshold-logic networks (dlnotes.logic)."""
+
+import numpy as np
+import pytest
+import torch
+
+from dlnotes import logic
+
+
+def test_all_inputs_and_parity():
+    x = logic.all_inputs(3)
+    assert x.shape == (8, 3)
+    np.testing.assert_array_equal(x[5], [1, 0, 1])
+    np.testing.assert_array_equal(logic.parity(x), [0, 1, 1, 0, 1, 0, 0, 1])
+
+
+@pytest.mark.parametrize("n", range(2, 9))
+@pytest.mark.parametrize("build", [logic.parity_shallow, logic.parity_deep])
+def test_parity_networks_compute_parity(n, build):
+    x = logic.all_inputs(n)
+    out = logic.threshold_forward(build(n), x)
+    assert out[-1].shape == (2 ** n, 1)
+    np.testing.assert_array_equal(out[-1][:, 0], logic.parity(x))
+
+
+def test_xor_truth_table():
+    x = logic.all_inputs(2)
+    for build in (logic.parity_shallow, logic.parity_deep):
+        np.testing.assert_array_equal(logic.threshold_forward(build(2), x)[-1][:, 0], [0, 1, 1, 0])
+
+
+@pytest.mark.parametrize("n", [2, 4, 8, 16])
+def test_unit_counts(n):
+    assert logic.count_units(logic.parity_shallow(n)) == 2 ** (n - 1) + 1
+    assert logic.count_units(logic.parity_deep(n)) == 3 * (n - 1)  # n a power of two
+    assert len(logic.parity_deep(n)) == 2 * int(np.log2(n))
+
+
+def test_odd_sizes_need_copies():
+    # n = 3: level 1 has one XOR (3 units) + one copied bit (2 units), level 2 one XOR (3 units)
+    assert logic.count_units(logic.parity_deep(3)) == 8
+
+
+@pytest.mark.parametrize("n", [3, 5])
+def test_threshold_forward_matches_torch(n):
+    """Same activations as torch Linear layers (float64) followed by a Heaviside step."""
+    layers = logic.parity_deep(n)
+    x = logic.all_inputs(n)
+    ours = logic.threshold_forward(layers, x)
+    a = torch.from_numpy(x)
+    for (w, b), mine in zip(layers, ours[1:]):
+        lin = torch.nn.Linear(w.shape[1], w.shape[0]).double()
+        with torch.no_grad():
+            lin.weight.copy_(torch.from_numpy(w))
+            lin.bias.copy_(torch.from_numpy(b))
+            a = torch.heaviside(lin(a), torch.tensor(1.0, dtype=torch.float64))
+        np.testing.assert_array_equal(a.numpy(), mine)
+
+
+def test_threshold_at_zero_fires():
+    out = logic.threshold_forward([(np.array([[1.0]]), np.array([0.0]))], np.array([[0.0], [-1e-9]]))
+    np.testing.assert_array_equal(out[-1][:, 0], [1.0, 0.0])
+
+
+def test_bad_input():
+    layers = logic.parity_deep(4)
+    with pytest.raises(ValueError, match=r"shape \(N, 4\)"):
+        logic.threshold_forward(layers, np.zeros((3, 5)))
+    with pytest.raises(ValueError, match="at least one layer"):
+        logic.threshold_forward([], np.zeros((1, 1)))
+    with pytest.raises(ValueError, match="expects"):
+        logic.threshold_forward([(np.ones((2, 3)), np.ones(2)), (np.ones((1, 3)), np.ones(1))], np.ones((1, 3)))
+    with pytest.raises(ValueError, match="bias"):
+        logic.count_units([(np.ones((2, 3)), np.ones(3))])
+    with pytest.raises(TypeError, match="pair"):
+        logic.count_units([np.ones((2, 3))])
+    for bad in (1, 2.0, True, 21):
+        with pytest.raises(ValueError, match="n"):
+            logic.parity_deep(bad)
+    with pytest.raises(ValueError, match="2-D"):
+        logic.parity(np.ones(3))
