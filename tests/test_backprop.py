@@ -5,7 +5,8 @@ import pytest
 import torch
 
 from dlnotes.gradcheck import gradcheck
-from dlnotes.scratch.backprop import sgd_step, sigmoid_mse_backprop, slide_table, slide_verdict
+from dlnotes.errata import slide_table, slide_verdict
+from dlnotes.scratch.backprop import sgd_step, sigmoid_mse_backprop
 
 
 def _random_net(rng, sizes):

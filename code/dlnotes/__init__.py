@@ -15,6 +15,7 @@ organised by concept, not by chapter:
 ``logic``      networks of step neurons: XOR, parity, circuits
 ``engine``     a scalar reverse-mode autograd engine with graph drawing
 ``gradcheck``  finite-difference gradient checking
+``errata``     comparing recomputed numbers with the ones printed on lecture slides
 ``scratch``    from-scratch numpy implementations with forward and backward:
                ``activations``, ``losses``, ``layers``, ``optim``, ``perceptron``, ...
 

@@ -10,8 +10,8 @@ one step of gradient descent follows. In column format (textbook), with
     δ[l] = (W[l+1]^T δ[l+1]) * a[l] (1 - a[l])
     dE/dW[l] = δ[l] a[l-1]^T,       dE/db[l] = δ[l]
 
-(The lectures' "修正误差" Δ is ``-δ``.) The module also has a small helper
-that compares recomputed numbers with a slide's printed ones.
+(The lectures' "修正误差" Δ is ``-δ``.) Comparing the results with the slides'
+printed numbers is :mod:`dlnotes.errata`'s job.
 """
 
 from __future__ import annotations
@@ -21,11 +21,9 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["BackpropTrace", "sigmoid_mse_backprop", "sgd_step", "slide_verdict", "slide_table"]
+from .activations import sigmoid as _sigmoid
 
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * z))  # = 1 / (1 + e^-z), without overflow
+__all__ = ["BackpropTrace", "sigmoid_mse_backprop", "sgd_step"]
 
 
 @dataclass
@@ -79,39 +77,3 @@ def sgd_step(params: Sequence[np.ndarray], grads: Sequence[np.ndarray], lr: floa
     """New arrays ``p - lr * g`` (the old ones are kept, so both can be shown)."""
     return [np.asarray(p, dtype=np.float64) - lr * np.asarray(g, dtype=np.float64)
             for p, g in zip(params, grads)]
-
-
-def _decimals(printed: str) -> int:
-    s = printed.strip().lstrip("+-")
-    return len(s.split(".")[1]) if "." in s else 0
-
-
-def slide_verdict(exact: float, printed: str, slide_style: float | None = None) -> str:
-    """Compare an exactly recomputed number with a slide's printed one (given as a string, so
-    that its number of decimals is known).
-
-    ``"ok"``: the exact value rounds to the printed one; ``"rounding"``: it differs only
-    because the slide computed from rounded intermediate values (``slide_style`` redoes the
-    slide's arithmetic with those); ``"truncated"``: the digits were cut off, not rounded;
-    ``"ERRATUM"``: none of these.
-    """
-    d = _decimals(printed)
-    value = float(printed)
-    half = 0.5 * 10.0 ** -d + 1e-12
-    if abs(exact - value) <= half:
-        return "ok"
-    if slide_style is not None and abs(slide_style - value) <= half:
-        return "rounding"
-    if abs(np.trunc(exact * 10 ** d) / 10 ** d - value) <= 1e-12:
-        return "truncated"
-    return "ERRATUM"
-
-
-def slide_table(rows: Sequence[tuple], digits: int = 9) -> str:
-    """A text table of ``(name, printed, exact[, slide_style])`` rows with a verdict column."""
-    out = [f"{'quantity':<22} {'slide':>13} {'recomputed':>15}  verdict"]
-    for row in rows:
-        name, printed, exact = row[:3]
-        style = row[3] if len(row) > 3 else None
-        out.append(f"{name:<22} {printed:>13} {exact:>15.{digits}f}  {slide_verdict(exact, printed, style)}")
-    return "\n".join(out)
