@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .activations import sigmoid
 from .base import Loss, as_float_array
 
 __all__ = [
@@ -322,9 +323,7 @@ class BCEWithLogitsLoss(Loss):
         if self._cache is None:
             raise RuntimeError("call forward before backward")
         z, y = self._cache
-        e = np.exp(-np.abs(z))  # stable sigmoid
-        sig = np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-        grad = sig - y
+        grad = sigmoid(z) - y
         return grad / z.size if self.reduction == "mean" else grad
 
 
