@@ -97,3 +97,15 @@ def test_live_explorer_offers_only_precomputed_values():
     slider.value = 8
     assert seen == [2, 8]
     plt.close("all")
+
+
+def test_image_grid_accepts_tensors():
+    torch = pytest.importorskip("torch")
+    from dlnotes import plot
+
+    w = torch.randn(3, 16, requires_grad=True)
+    fig = plot.image_grid(w, ["a", "b", "c"], symmetric=True)
+    assert len(fig.axes) == 3
+    fig2 = plot.weight_images(w, ["a", "b", "c"])
+    assert len(fig2.axes) == 3
+    plt.close("all")

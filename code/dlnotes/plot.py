@@ -32,6 +32,13 @@ def _plt():
     return plt
 
 
+def _numpy(x) -> np.ndarray:
+    """A numpy array from an array or a torch tensor on any device."""
+    if hasattr(x, "detach"):
+        x = x.detach().cpu()
+    return np.asarray(x)
+
+
 def image_grid(
     images: np.ndarray,
     titles: Sequence[str] | None = None,
@@ -48,7 +55,7 @@ def image_grid(
     (for weights: red positive, blue negative).
     """
     plt = _plt()
-    images = np.asarray(images, dtype=float)
+    images = _numpy(images).astype(float)
     if images.ndim == 2:
         side = int(round(np.sqrt(images.shape[1])))
         if side * side != images.shape[1]:
@@ -80,8 +87,7 @@ def image_grid(
 
 def weight_images(weight: np.ndarray, classes: Sequence[str], *, suptitle: str | None = None):
     """Rows of a ``(n_classes, H*W)`` weight matrix as images: the classifier's templates."""
-    weight = np.asarray(weight.detach().cpu() if hasattr(weight, "detach") else weight)
-    return image_grid(weight, list(classes), symmetric=True, size=1.4, suptitle=suptitle)
+    return image_grid(_numpy(weight), list(classes), symmetric=True, size=1.4, suptitle=suptitle)
 
 
 def scatter_classes(X: np.ndarray, y: np.ndarray, names: Sequence[str] | None = None, *, ax=None,
