@@ -51,13 +51,13 @@ book: $(STAMP) $(VENDOR)/.done
 
 # --------------------------------------------------------------------- tests
 test: $(STAMP) data
-	$(PY) -m pytest tests $(NOTEBOOKS) $(PYTEST_NB)
+	PYTHONHASHSEED=0 $(PY) -m pytest tests $(NOTEBOOKS) $(PYTEST_NB)
 
 unit: $(STAMP)
 	$(PY) -m pytest tests
 
 nbval: $(STAMP) data
-	$(PY) -m pytest $(NOTEBOOKS) $(PYTEST_NB)
+	PYTHONHASHSEED=0 $(PY) -m pytest $(NOTEBOOKS) $(PYTEST_NB)
 
 # Re-run every notebook in place (stores outputs) and record timings on the
 # status page. NB=chapters/01_neuron.ipynb runs one notebook.

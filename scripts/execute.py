@@ -63,7 +63,7 @@ def render_status(status: dict) -> str:
 
 
 def main(paths: list[str]) -> int:
-    os.environ.setdefault("PYTHONHASHSEED", "0")
+    os.environ["PYTHONHASHSEED"] = "0"  # the kernel inherits it; `make test` sets the same
     status = json.loads(STATUS_JSON.read_text()) if STATUS_JSON.exists() else {}
     hw = hardware()
     for p in paths:
