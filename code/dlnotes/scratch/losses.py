@@ -327,7 +327,34 @@ class BCEWithLogitsLoss(Loss):
         return grad / z.size if self.reduction == "mean" else grad
 
 
-class MSELoss(Loss):
+class _ElementwiseLoss(Loss):
+    """A loss ``reduce(f(x - y))`` of the element-wise difference; subclasses give f and f'."""
+
+    def __init__(self, reduction: str = "mean") -> None:
+        self.reduction = _check_reduction(reduction)
+        self._diff: np.ndarray | None = None
+
+    @staticmethod
+    def _value(diff: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @staticmethod
+    def _derivative(diff: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def forward(self, prediction: np.ndarray, target: np.ndarray) -> float:
+        x, y = _same_shape(prediction, target)
+        self._diff = x - y
+        return _reduce(self._value(self._diff), self.reduction)
+
+    def backward(self) -> np.ndarray:
+        if self._diff is None:
+            raise RuntimeError("call forward before backward")
+        grad = self._derivative(self._diff)
+        return grad / grad.size if self.reduction == "mean" else grad
+
+
+class MSELoss(_ElementwiseLoss):
     """Mean squared error ``mean((x - y)^2)`` over all elements, like ``torch.nn.MSELoss``.
 
     Gradient ``2 (x - y) / n``. (Squared L2 norm of the error divided by n.)
@@ -335,23 +362,16 @@ class MSELoss(Loss):
     Shape: prediction and target have the same (any) shape.
     """
 
-    def __init__(self, reduction: str = "mean") -> None:
-        self.reduction = _check_reduction(reduction)
-        self._diff: np.ndarray | None = None
+    @staticmethod
+    def _value(diff: np.ndarray) -> np.ndarray:
+        return diff ** 2
 
-    def forward(self, prediction: np.ndarray, target: np.ndarray) -> float:
-        x, y = _same_shape(prediction, target)
-        self._diff = x - y
-        return _reduce(self._diff ** 2, self.reduction)
-
-    def backward(self) -> np.ndarray:
-        if self._diff is None:
-            raise RuntimeError("call forward before backward")
-        grad = 2.0 * self._diff
-        return grad / grad.size if self.reduction == "mean" else grad
+    @staticmethod
+    def _derivative(diff: np.ndarray) -> np.ndarray:
+        return 2.0 * diff
 
 
-class L1Loss(Loss):
+class L1Loss(_ElementwiseLoss):
     """Mean absolute error ``mean(|x - y|)`` over all elements, like ``torch.nn.L1Loss``.
 
     Gradient ``sign(x - y) / n`` (0 where ``x == y``, as in torch).
@@ -359,20 +379,13 @@ class L1Loss(Loss):
     Shape: prediction and target have the same (any) shape.
     """
 
-    def __init__(self, reduction: str = "mean") -> None:
-        self.reduction = _check_reduction(reduction)
-        self._diff: np.ndarray | None = None
+    @staticmethod
+    def _value(diff: np.ndarray) -> np.ndarray:
+        return np.abs(diff)
 
-    def forward(self, prediction: np.ndarray, target: np.ndarray) -> float:
-        x, y = _same_shape(prediction, target)
-        self._diff = x - y
-        return _reduce(np.abs(self._diff), self.reduction)
-
-    def backward(self) -> np.ndarray:
-        if self._diff is None:
-            raise RuntimeError("call forward before backward")
-        grad = np.sign(self._diff)
-        return grad / grad.size if self.reduction == "mean" else grad
+    @staticmethod
+    def _derivative(diff: np.ndarray) -> np.ndarray:
+        return np.sign(diff)
 
 
 class MultiMarginLoss(Loss):
