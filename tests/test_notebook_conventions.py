@@ -1,0 +1,77 @@
+"""Every chapter notebook follows the book's conventions (CONTRIBUTING.md).
+
+These checks read the stored notebooks; nbval (``make test``) executes them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+CHAPTERS = sorted((Path(__file__).resolve().parents[1] / "chapters").glob("[0-9][0-9]_*.ipynb"))
+
+
+def load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def markdown(nb: dict) -> str:
+    return "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+
+
+def test_there_are_chapter_notebooks():
+    assert len(CHAPTERS) >= 5
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_first_cell_installs_in_colab_and_is_hidden(path):
+    first = load(path)["cells"][0]
+    source = "".join(first["source"])
+    assert first["cell_type"] == "code"
+    assert "remove-cell" in first.get("metadata", {}).get("tags", [])
+    assert '"google.colab" in sys.modules' in source and "pip" in source and "import dlnotes" in source
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_time_budget_and_kernel(path):
+    meta = load(path)["metadata"]
+    assert isinstance(meta.get("dlnotes", {}).get("time_budget_s"), (int, float))
+    assert meta["kernelspec"]["name"] == "python3"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_structure_goals_summary_exercises(path):
+    text = markdown(load(path))
+    assert re.search(r"learning goals", text, re.I), "learning goals at the top"
+    assert re.search(r"^## Summary", text, re.M), "a summary section"
+    exercises = re.findall(r"```\{exercise\}", text)
+    solutions = re.findall(r"```\{solution-start\}", text)
+    assert len(exercises) >= 3 and len(solutions) >= len(exercises)
+    assert text.count("{solution-start}") == text.count("{solution-end}")
+    assert re.search(r"[\u4e00-\u9fff]", text), "Chinese terms at first use"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_stored_outputs_from_one_clean_run(path):
+    nb = load(path)
+    counts = [c.get("execution_count") for c in nb["cells"]
+              if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+    assert None not in counts, "every code cell executed"
+    assert counts == list(range(1, len(counts) + 1)), "executed top to bottom in one run"
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            assert out.get("output_type") != "error", "no stored errors"
+            blob = json.dumps(out)
+            assert not re.search(r"/(root|home|tmp|work)/", blob), "no machine paths in outputs"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_hardware_dependent_cells_assert(path):
+    """A cell whose output is not compared must check what matters itself."""
+    for cell in load(path)["cells"]:
+        if "nbval-ignore-output" in cell.get("metadata", {}).get("tags", []):
+            assert re.search(r"^\s*assert ", "".join(cell["source"]), re.M), \
+                "an nbval-ignore-output cell without an assert:\n" + "".join(cell["source"])[:300]
