@@ -79,3 +79,13 @@ def test_bad_input():
             logic.parity_deep(bad)
     with pytest.raises(ValueError, match="2-D"):
         logic.parity(np.ones(3))
+
+
+def test_logic_gate_tables():
+    X, y = logic.logic_gate("xor")
+    np.testing.assert_array_equal(X, [[0, 0], [0, 1], [1, 0], [1, 1]])
+    assert y.tolist() == [0, 1, 1, 0] and y.dtype == np.int64
+    np.testing.assert_array_equal(logic.logic_gate("XOR")[1], logic.parity(X))
+    assert logic.logic_gate("NAND")[1].tolist() == [1, 1, 1, 0]
+    with pytest.raises(ValueError, match="unknown gate"):
+        logic.logic_gate("XAND")

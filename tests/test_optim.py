@@ -7,7 +7,8 @@ import torch
 from dlnotes.scratch import losses
 from dlnotes.scratch.layers import Linear, Sequential, from_torch
 from dlnotes.scratch.optim import SGD, Optimizer, clip_grad_norm, parameter_slots
-from dlnotes.scratch.training import evaluate, fit, images_to_float, iterate_minibatches
+from dlnotes.data import images_to_float
+from dlnotes.scratch.training import evaluate, fit, iterate_minibatches
 
 
 def _pair():

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 
+from dlnotes import logic
 from dlnotes.scratch import perceptron as P
 
 
@@ -141,7 +142,7 @@ def test_history_replays_the_rule():
 
 @pytest.mark.parametrize("gate", ["AND", "OR", "NAND", "NOR"])
 def test_one_neuron_learns_the_separable_gates(gate):
-    X, y = P.logic_gate(gate)
+    X, y = logic.logic_gate(gate)
     hist = P.train_perceptron(X, y, epochs=100, seed=0)
     assert hist.converged
     np.testing.assert_array_equal(P.predict(X, hist.weight, hist.bias), y)
@@ -151,7 +152,7 @@ def test_one_neuron_learns_the_separable_gates(gate):
 
 @pytest.mark.parametrize("gate", ["XOR", "XNOR"])
 def test_xor_never_converges_and_no_line_separates_it(gate):
-    X, y = P.logic_gate(gate)
+    X, y = logic.logic_gate(gate)
     hist = P.train_perceptron(X, y, epochs=200, seed=0)
     assert not hist.converged
     assert all(e > 0 for e in hist.errors_per_epoch)
@@ -177,9 +178,9 @@ def test_mistake_bound_value():
 
 
 def test_bad_input_raises_clear_errors():
-    X, y = P.logic_gate("AND")
+    X, y = logic.logic_gate("AND")
     with pytest.raises(ValueError, match="unknown gate"):
-        P.logic_gate("XAND")
+        logic.logic_gate("XAND")
     with pytest.raises(ValueError, match="labels must be 0 or 1"):
         P.train_perceptron(X, [0, 1, 2, 1])
     with pytest.raises(ValueError, match="one label per row"):

@@ -57,13 +57,6 @@ def test_spiral_arms_are_point_symmetric():
     np.testing.assert_allclose(np.sin(angle), np.sin(expected), atol=1e-12)
 
 
-def test_xor_table():
-    X, y = toydata.xor_table()
-    np.testing.assert_array_equal(y, np.logical_xor(X[:, 0], X[:, 1]).astype(int))
-    X[0, 0] = 5  # a copy: the module constant is untouched
-    assert toydata.XOR_INPUTS[0, 0] == 0
-
-
 @pytest.mark.parametrize("kwargs, match", [
     (dict(n=1), "n must be"),
     (dict(n=2.5), "n must be"),

@@ -112,3 +112,14 @@ def test_torch_threads_restores():
     with pytest.raises(ValueError):
         with utils.torch_threads(0):
             pass
+
+
+def test_weight_grad_norms():
+    torch.manual_seed(0)
+    net = models.mlp([4, 3, 2], batchnorm=True)
+    with pytest.raises(ValueError, match="backward"):
+        train.weight_grad_norms(net)
+    net(torch.randn(5, 4)).sum().backward()
+    norms = train.weight_grad_norms(net)
+    expected = [net[0].weight.grad.norm().item(), net[3].weight.grad.norm().item()]
+    assert norms == expected  # the BatchNorm's 1-D weight is not a layer's weight matrix

@@ -10,6 +10,7 @@ organised by concept, not by chapter:
 ``plot``       plotting helpers used across chapters
 ``widgets``    explorable demos: live ipywidgets in Jupyter, precomputed on the website
 ``schedules``  learning-rate schedules stepped once per mini-batch
+``recipes``    the reference training runs whose targets the book states (and benchmarks)
 ``toydata``    seeded 2-D toy data sets (spirals, moons, circles) for pictures
 ``approximation``  universal approximation by hand-built sums of bumps
 ``logic``      networks of step neurons: XOR, parity, circuits

@@ -451,6 +451,19 @@ class Batches:
                 yield self.x[idx], self.y[idx]
 
 
+def images_to_float(images: np.ndarray, dtype=np.float32) -> np.ndarray:
+    """uint8 images -> ``dtype`` array in [0, 1], one flattened image per row.
+
+    Shape: ``(N, H, W)`` -> ``(N, H*W)``.
+    """
+    images = np.asarray(images)
+    if images.ndim < 2:
+        raise ValueError(f"expected images of shape (N, ...), got {images.shape}")
+    out = images.reshape(len(images), -1).astype(dtype)
+    out /= np.asarray(255.0, dtype=out.dtype)
+    return out
+
+
 def to_tensors(images: np.ndarray, labels: np.ndarray, *, flatten: bool = True,
                device: "str | object | None" = None) -> tuple:
     """uint8 images -> float32 tensor in [0, 1] (flattened to 784 if ``flatten``), labels -> int64.
@@ -459,15 +472,17 @@ def to_tensors(images: np.ndarray, labels: np.ndarray, *, flatten: bool = True,
     """
     import torch
 
-    x = torch.from_numpy(np.ascontiguousarray(images)).float().div_(255.0)
-    x = x.reshape(len(x), -1) if flatten else x.unsqueeze(1)
+    images = np.asarray(images)
+    x = torch.from_numpy(images_to_float(images))
+    if not flatten:
+        x = x.reshape(len(images), 1, *images.shape[1:])
     y = torch.from_numpy(np.asarray(labels, dtype=np.int64))
     if device is not None:
         x, y = x.to(device), y.to(device)
     return x, y
 
 
-__all__ += ["to_tensors"]
+__all__ += ["images_to_float", "to_tensors"]
 
 
 def subset(images: np.ndarray, labels: np.ndarray, classes: Sequence[int], n_per_class: int | None,

@@ -1,4 +1,4 @@
-"""Boolean functions as networks of threshold (step) neurons.
+"""Boolean functions: truth tables of logic gates, and networks of threshold (step) neurons.
 
 A *threshold layer* is a pair ``(weight, bias)`` with torch's shapes
 (``weight`` is ``(n_out, n_in)``); it computes ``step(a @ weight.T + bias)``
@@ -22,7 +22,8 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["threshold_forward", "parity", "all_inputs", "parity_shallow", "parity_deep", "count_units"]
+__all__ = ["LOGIC_GATES", "logic_gate", "threshold_forward", "parity", "all_inputs", "parity_shallow",
+           "parity_deep", "count_units"]
 
 ThresholdLayer = tuple[np.ndarray, np.ndarray]
 
@@ -63,6 +64,28 @@ def all_inputs(n: int) -> np.ndarray:
     """All ``2**n`` bit patterns of length ``n`` in truth-table order. Shape: ``(2**n, n)``."""
     n = _check_n(n, minimum=1)
     return np.array(list(itertools.product((0, 1), repeat=n)), dtype=np.float64)
+
+
+#: Truth tables of two-input logic gates: outputs for the inputs (0,0), (0,1), (1,0), (1,1).
+LOGIC_GATES: dict[str, tuple[int, int, int, int]] = {
+    "AND": (0, 0, 0, 1),
+    "OR": (0, 1, 1, 1),
+    "NAND": (1, 1, 1, 0),
+    "NOR": (1, 0, 0, 0),
+    "XOR": (0, 1, 1, 0),
+    "XNOR": (1, 0, 0, 1),
+}
+
+
+def logic_gate(name: str) -> tuple[np.ndarray, np.ndarray]:
+    """The four input pairs and the gate's outputs, e.g. ``logic_gate("AND")``.
+
+    Shape: ``X`` is ``(4, 2)`` float64, ``y`` is ``(4,)`` int64.
+    """
+    key = str(name).upper()
+    if key not in LOGIC_GATES:
+        raise ValueError(f"unknown gate {name!r}; choose one of {sorted(LOGIC_GATES)}")
+    return all_inputs(2), np.array(LOGIC_GATES[key], dtype=np.int64)
 
 
 def parity(x) -> np.ndarray:

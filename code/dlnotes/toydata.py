@@ -16,16 +16,7 @@ import numpy as np
 
 from .utils import rng as make_rng
 
-__all__ = ["XOR_INPUTS", "xor_table", "two_spirals", "two_moons", "circles", "TOY_DATASETS", "make"]
-
-#: The four inputs of a two-input Boolean function, in truth-table order.
-XOR_INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
-
-
-def xor_table() -> tuple[np.ndarray, np.ndarray]:
-    """The XOR truth table: inputs ``(4, 2)`` and targets ``(4,)`` = 0, 1, 1, 0."""
-    return XOR_INPUTS.copy(), np.array([0, 1, 1, 0], dtype=np.int64)
-
+__all__ = ["two_spirals", "two_moons", "circles", "TOY_DATASETS", "make"]
 
 def _check(n: int, noise: float) -> tuple[int, float]:
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:

@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-__all__ = ["History", "fit", "evaluate", "predict"]
+__all__ = ["History", "fit", "evaluate", "predict", "weight_grad_norms"]
 
 
 @dataclass
@@ -86,6 +86,22 @@ def predict(model, x, batch_size: int = 4096):
     with torch.no_grad():
         return torch.cat([model(x[i:i + batch_size].to(device)).cpu()
                           for i in range(0, len(x), batch_size)])
+
+
+def weight_grad_norms(model) -> list[float]:
+    """The norm of each layer's weight gradient, input layer first (call after ``backward``).
+
+    Layers are the modules with a weight matrix (``Linear``, convolutions);
+    biases and normalisation layers are left out.
+    """
+    norms = []
+    for module in model.modules():
+        weight = getattr(module, "weight", None)
+        if weight is not None and weight.ndim >= 2:
+            if weight.grad is None:
+                raise ValueError(f"{type(module).__name__}.weight has no gradient: call backward first")
+            norms.append(weight.grad.norm().item())
+    return norms
 
 
 def fit(

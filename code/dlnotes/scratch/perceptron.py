@@ -25,8 +25,6 @@ import numpy as np
 from .base import as_float_array
 
 __all__ = [
-    "LOGIC_GATES",
-    "logic_gate",
     "step",
     "decision_function",
     "predict",
@@ -39,29 +37,6 @@ __all__ = [
     "mistake_bound",
     "grid_search_line",
 ]
-
-#: Truth tables of two-input logic gates: outputs for the inputs (0,0), (0,1), (1,0), (1,1).
-LOGIC_GATES: dict[str, tuple[int, int, int, int]] = {
-    "AND": (0, 0, 0, 1),
-    "OR": (0, 1, 1, 1),
-    "NAND": (1, 1, 1, 0),
-    "NOR": (1, 0, 0, 0),
-    "XOR": (0, 1, 1, 0),
-    "XNOR": (1, 0, 0, 1),
-}
-
-
-def logic_gate(name: str) -> tuple[np.ndarray, np.ndarray]:
-    """The four input pairs and the gate's outputs, e.g. ``logic_gate("AND")``.
-
-    Shape: ``X`` is ``(4, 2)`` float64, ``y`` is ``(4,)`` int64.
-    """
-    key = str(name).upper()
-    if key not in LOGIC_GATES:
-        raise ValueError(f"unknown gate {name!r}; choose one of {sorted(LOGIC_GATES)}")
-    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
-    return X, np.array(LOGIC_GATES[key], dtype=np.int64)
-
 
 def step(z) -> np.ndarray:
     """Threshold (Heaviside) activation: 1 where ``z > 0``, else 0 (int64)."""

@@ -17,20 +17,7 @@ from ..utils import rng as make_rng
 from .base import Layer, Loss
 from .layers import Sequential
 
-__all__ = ["iterate_minibatches", "fit", "evaluate", "predict", "images_to_float"]
-
-
-def images_to_float(images: np.ndarray, dtype=np.float32) -> np.ndarray:
-    """uint8 images -> ``dtype`` array in [0, 1], one flattened image per row.
-
-    Shape: ``(N, H, W)`` -> ``(N, H*W)``.
-    """
-    images = np.asarray(images)
-    if images.ndim < 2:
-        raise ValueError(f"expected images of shape (N, ...), got {images.shape}")
-    out = images.reshape(len(images), -1).astype(dtype)
-    out /= np.asarray(255.0, dtype=out.dtype)
-    return out
+__all__ = ["iterate_minibatches", "fit", "evaluate", "predict"]
 
 
 def iterate_minibatches(x: np.ndarray, y: np.ndarray, batch_size: int, *,
