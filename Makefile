@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh machine:
 #   make book   build the website into _build/html (warnings are errors)
-#   make test   unit tests + nbval over every chapter notebook
+#   make test   lint + unit tests + nbval over every chapter notebook
 # Other targets: make execute (re-run notebooks in place, record timings),
 # make bench (speed targets), make site-check (headless-browser check of the
 # built pages), make data, make vendor, make clean.
@@ -13,7 +13,7 @@ VENDOR := _build/vendor-site/vendor
 NOTEBOOKS := $(wildcard chapters/*.ipynb)
 PYTEST_NB := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout 600
 
-.PHONY: help venv data vendor book test unit nbval execute bench clean site-check
+.PHONY: help venv data vendor book test lint unit nbval execute bench clean site-check
 
 help:
 	@sed -n '1,6p' Makefile
@@ -50,8 +50,13 @@ book: $(STAMP) $(VENDOR)/.done
 	@$(PY) scripts/check_offline.py _build/html
 
 # --------------------------------------------------------------------- tests
-test: $(STAMP) data
+test: lint data
 	PYTHONHASHSEED=0 $(PY) -m pytest tests $(NOTEBOOKS) $(PYTEST_NB)
+
+# ruff (rules and line length in pyproject.toml) over the package, tests,
+# benchmarks, scripts and the chapter notebooks
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
 
 unit: $(STAMP)
 	$(PY) -m pytest tests

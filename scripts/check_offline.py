@@ -27,7 +27,8 @@ def main(root: str) -> int:
         text = page.read_text(encoding="utf-8", errors="replace")
         for m in EXTERNAL.finditer(text):
             tag = m.group(0)
-            if m.group(1).lower() == "link" and not re.search(r"rel=[\"']?(stylesheet|preload|modulepreload)", tag):
+            loads = re.search(r"rel=[\"']?(stylesheet|preload|modulepreload)", tag)
+            if m.group(1).lower() == "link" and not loads:
                 continue  # <link rel="canonical"> etc. load nothing
             problems.append(f"{page.relative_to(base)}: {tag[:160]}")
     for p in problems:

@@ -1,6 +1,9 @@
 """Re-run chapter notebooks top to bottom, in place, and record their timings.
 
-Usage: python scripts/execute.py chapters/01_neuron.ipynb [...]
+Usage: python scripts/execute.py [--no-status] chapters/01_neuron.ipynb [...]
+
+``--no-status`` stores the outputs but leaves the status page alone (for drafts;
+the recorded timings come from a run on a quiet machine).
 
 Each notebook is executed with nbclient in its own folder (as nbval and
 Jupyter do), saved with its outputs and widget state, and its wall time and
@@ -58,11 +61,14 @@ def render_status(status: dict) -> str:
     ]
     for name in sorted(status):
         s = status[name]
-        lines.append(f"| `{name}` | {s['seconds']:.1f} | {s.get('budget', '')} | {s['hardware']} | {s['date']} |")
+        lines.append(f"| `{name}` | {s['seconds']:.1f} | {s.get('budget', '')} | {s['hardware']} "
+                     f"| {s['date']} |")
     return "\n".join(lines) + "\n"
 
 
 def main(paths: list[str]) -> int:
+    record = "--no-status" not in paths
+    paths = [p for p in paths if p != "--no-status"]
     os.environ["PYTHONHASHSEED"] = "0"  # the kernel inherits it; `make test` sets the same
     status = json.loads(STATUS_JSON.read_text()) if STATUS_JSON.exists() else {}
     hw = hardware()
@@ -76,8 +82,9 @@ def main(paths: list[str]) -> int:
         print(f"  {seconds:.1f} s (budget {budget} s)", flush=True)
         if budget is not None and seconds > budget:
             print(f"  WARNING: {path.name} took longer than its budget", flush=True)
-    STATUS_JSON.write_text(json.dumps(status, indent=1, sort_keys=True) + "\n")
-    STATUS_MD.write_text(render_status(status))
+    if record:
+        STATUS_JSON.write_text(json.dumps(status, indent=1, sort_keys=True) + "\n")
+        STATUS_MD.write_text(render_status(status))
     return 0
 
 

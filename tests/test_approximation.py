@@ -1,10 +1,10 @@
-"""Tests of the hand-built universal-approximation networks (dlnotes.approximation)."""
+"""Tests of the hand-built universal-approximation networks (dlnotes.byhand.approximation)."""
 
 import numpy as np
 import pytest
 import torch
 
-from dlnotes import approximation as ap
+from dlnotes.byhand import approximation as ap
 
 
 def f(x):

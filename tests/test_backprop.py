@@ -4,9 +4,8 @@ import numpy as np
 import pytest
 import torch
 
+from dlnotes.byhand.backprop import sgd_step, sigmoid_mse_backprop
 from dlnotes.gradcheck import gradcheck
-from dlnotes.errata import slide_table, slide_verdict
-from dlnotes.scratch.backprop import sgd_step, sigmoid_mse_backprop
 
 
 def _random_net(rng, sizes):
@@ -60,14 +59,6 @@ def test_lecture_004_numbers():
     assert new[1][0, 0] == pytest.approx(0.35891648, abs=1e-8)
     assert new[0][0, 0] == pytest.approx(0.149780716, abs=1e-9)
     assert ws[1][0, 0] == 0.40  # sgd_step returns new arrays
-
-
-def test_slide_verdicts():
-    assert slide_verdict(0.13116908, "0.1312") == "ok"
-    assert slide_verdict(0.13116908, "0.1311", slide_style=0.131147) == "rounding"
-    assert slide_verdict(0.75136507, "0.7513650") == "truncated"
-    assert slide_verdict(-0.26082885, "-0.216", slide_style=-0.26083) == "ERRATUM"
-    assert "ERRATUM" in slide_table([("w46", "-0.216", -0.26082885)])
 
 
 def test_bad_input():

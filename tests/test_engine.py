@@ -5,9 +5,10 @@ import math
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dlnotes.engine import Value, draw_graph, graph_table, maximum, topological_order
-
 
 # ------------------------------------------------------------------ helpers
 
@@ -234,3 +235,57 @@ def test_numpy_scalars_work_on_either_side():
     y.backward()
     assert isinstance(y, Value) and y.data == 7.0 and x.grad == 3.0
     assert math.isclose(float(y), 7.0)
+
+
+def test_power_zero_at_zero_is_one_with_zero_gradient_like_torch():
+    x = Value(0.0)
+    y = x ** 0
+    y.backward()
+    t = torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
+    (t ** 0).backward()
+    assert (y.data, x.grad) == (1.0, t.grad.item())
+    # a polynomial evaluated at 0 (the reason this case matters)
+    x = Value(0.0)
+    p = 3 * x ** 0 + 2 * x ** 1 + x ** 2
+    p.backward()
+    assert p.data == 3.0 and x.grad == 2.0
+
+
+def test_maximum_with_nan_is_nan_in_either_position_like_torch():
+    for a, b in [(1.0, math.nan), (math.nan, 1.0)]:
+        va, vb = Value(a), Value(b)
+        out = maximum(va, vb)
+        out.backward()
+        ta = torch.tensor(a, dtype=torch.float64, requires_grad=True)
+        tb = torch.tensor(b, dtype=torch.float64, requires_grad=True)
+        torch.maximum(ta, tb).backward()
+        assert math.isnan(out.data)
+        assert (va.grad, vb.grad) == (ta.grad.item(), tb.grad.item())
+
+
+finite = st.floats(-3, 3, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(finite, min_size=2, max_size=4), st.integers(0, 10_000))
+def test_property_random_programs_match_torch(data, program_seed):
+    """Hypothesis searches leaf values (zeros included) for random programs of the engine."""
+    rng = np.random.default_rng(program_seed)
+    prog = _random_program(rng, len(data), int(rng.integers(2, 10)))
+    v_leaves = [Value(float(d)) for d in data]
+    t_leaves = [torch.tensor(float(d), dtype=torch.float64, requires_grad=True) for d in data]
+    t_out = _run(prog, t_leaves, "t")
+    try:
+        v_out = _run(prog, v_leaves, "v")
+    except (ValueError, ZeroDivisionError, OverflowError):
+        # the engine refuses only where torch produces inf or nan (in the value or a gradient)
+        t_out.backward()
+        grads = [t.grad.item() for t in t_leaves if t.grad is not None]
+        assert not all(math.isfinite(g) for g in [t_out.item(), *grads])
+        return
+    assert v_out.data == pytest.approx(t_out.item(), rel=1e-9, abs=1e-9)
+    v_out.backward()
+    t_out.backward()
+    for v, t in zip(v_leaves, t_leaves):
+        expected = 0.0 if t.grad is None else t.grad.item()
+        assert v.grad == pytest.approx(expected, rel=1e-7, abs=1e-9)

@@ -3,10 +3,18 @@
 import numpy as np
 import pytest
 
-from dlnotes.gradcheck import (check_layer, check_model, gradcheck, numerical_gradient,
-                               relative_error, verdict)
+from dlnotes.gradcheck import (
+    ABS_FLOOR,
+    check_layer,
+    check_model,
+    gradcheck,
+    numerical_gradient,
+    relative_error,
+    verdict,
+)
 from dlnotes.scratch import activations, losses
-from dlnotes.scratch.layers import Linear, Sequential
+from dlnotes.scratch.container import Sequential
+from dlnotes.scratch.linear import Linear
 
 
 def test_numerical_gradient_of_known_function():
@@ -27,10 +35,44 @@ def test_relative_error_values():
     assert verdict(1e-3) == "suspicious" and verdict(0.5) == "WRONG"
 
 
+def test_relative_error_floor_and_non_finite_gradients():
+    # both norms below ABS_FLOOR: rounding noise of a flat function, counted as equal
+    assert ABS_FLOOR == 1e-8
+    assert relative_error([0.0, 0.0], [3e-11, -2e-11]) == 0.0
+    assert relative_error([5e-9], [-5e-9]) == 0.0
+    # one norm above the floor: a real relative error
+    assert relative_error([2e-8], [0.0]) == 1.0
+    # NaN or infinity never passes (and never hides behind max())
+    for bad in ([np.nan, 1.0], [np.inf, 1.0], [-np.inf, 0.0]):
+        assert relative_error(bad, [1.0, 1.0]) == np.inf
+        assert relative_error([1.0, 1.0], bad) == np.inf
+    w = np.array([1.0, 2.0])
+    report = gradcheck(lambda: float(np.sum(w ** 2)), {"w": w}, {"w": np.array([np.nan, 4.0])})
+    assert report.max_error == np.inf and not report.ok() and report["w"].verdict == "WRONG"
+    report = gradcheck(lambda: 1.0, {"w": w}, {"w": np.zeros(2)})  # a flat function, zero gradient
+    assert report.ok()
+
+
+def test_numerical_gradient_restores_the_array_when_f_raises():
+    x = np.array([1.0, 2.0, 3.0])
+    calls = []
+
+    def f():
+        calls.append(x.copy())
+        if len(calls) == 3:
+            raise ArithmeticError("boom")
+        return float(np.sum(x))
+
+    with pytest.raises(ArithmeticError, match="boom"):
+        numerical_gradient(f, x)
+    np.testing.assert_array_equal(x, [1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(calls[-1], [1.0, 2.0 + 1e-6, 3.0])  # it raised mid-perturbation
+
+
 def test_check_layer_passes_for_linear_and_reports_every_array():
     lin = Linear(4, 3, rng=0, dtype=np.float64)
     x = np.random.default_rng(1).normal(size=(5, 4))
-    report = check_layer(lin, x, seed=2)
+    report = check_layer(lin, x, rng=2)
     assert [r.name for r in report.results] == ["input", "weight", "bias"]
     assert report.ok(1e-7), str(report)
     assert "rel. error" in str(report) and report["weight"].shape == (3, 4)
@@ -48,10 +90,23 @@ class _BuggyLinear(Linear):
 def test_check_layer_catches_a_planted_bug():
     lin = _BuggyLinear(4, 3, rng=0, dtype=np.float64)
     x = np.random.default_rng(1).normal(size=(5, 4))
-    report = check_layer(lin, x, seed=2)
+    report = check_layer(lin, x, rng=2)
     assert report["weight"].verdict == "good"
     assert report["bias"].verdict == "WRONG"
     assert not report.ok()
+
+
+def test_check_layer_sees_every_parameter_of_a_container_and_leaves_no_saved_input():
+    rng = np.random.default_rng(0)
+    model = Sequential(Linear(4, 3, rng=rng, dtype=np.float64), activations.Tanh(),
+                       Linear(3, 2, rng=rng, dtype=np.float64))
+    report = check_layer(model, rng.normal(size=(5, 4)), rng=1)
+    assert [r.name for r in report.results] == ["input", "0.weight", "0.bias", "2.weight", "2.bias"]
+    assert report.ok(), str(report)
+    assert all(not m._saved for m in model.modules())  # finite differences ran under no_grad
+    a = check_layer(model, np.ones((2, 4)), rng=3)
+    b = check_layer(model, np.ones((2, 4)), rng=np.random.default_rng(3))
+    np.testing.assert_array_equal(a["input"].analytic, b["input"].analytic)  # a seed or a Generator
 
 
 def test_check_model_with_cross_entropy():

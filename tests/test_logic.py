@@ -1,10 +1,10 @@
-"""Tests of the threshold-logic networks (dlnotes.logic)."""
+"""Tests of the threshold-logic networks (dlnotes.byhand.logic)."""
 
 import numpy as np
 import pytest
 import torch
 
-from dlnotes import logic
+from dlnotes.byhand import logic
 
 
 def test_all_inputs_and_parity():
@@ -69,7 +69,8 @@ def test_bad_input():
     with pytest.raises(ValueError, match="at least one layer"):
         logic.threshold_forward([], np.zeros((1, 1)))
     with pytest.raises(ValueError, match="expects"):
-        logic.threshold_forward([(np.ones((2, 3)), np.ones(2)), (np.ones((1, 3)), np.ones(1))], np.ones((1, 3)))
+        layers = [(np.ones((2, 3)), np.ones(2)), (np.ones((1, 3)), np.ones(1))]
+        logic.threshold_forward(layers, np.ones((1, 3)))
     with pytest.raises(ValueError, match="bias"):
         logic.count_units([(np.ones((2, 3)), np.ones(3))])
     with pytest.raises(TypeError, match="pair"):

@@ -1,4 +1,7 @@
-"""The perceptron, its learning rule, the Hebb rule and the perceptron criterion (dlnotes.scratch.perceptron)."""
+"""The perceptron, its learning rule, the Hebb rule and the perceptron criterion.
+
+Module under test: dlnotes.byhand.perceptron.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +9,13 @@ import numpy as np
 import pytest
 import torch
 
-from dlnotes import logic
-from dlnotes.scratch import perceptron as P
+from dlnotes.byhand import logic
+from dlnotes.byhand import perceptron as P
 
 
-def separable_blobs(n: int = 40, seed: int = 0, gap: float = 0.5):
+def separable_blobs(n: int = 40, rng: int = 0, gap: float = 0.5):
     """Two 2-D point clouds split by the line x1 + x2 = 1 with a margin ``gap`` (toy data)."""
-    gen = np.random.default_rng(seed)
+    gen = np.random.default_rng(rng)
     X = gen.uniform(-2, 3, size=(6 * n, 2))
     s = X.sum(axis=1) - 1.0
     keep = np.abs(s) > gap
@@ -67,7 +70,7 @@ def test_perceptron_step_hand_computed():
 
 
 def test_perceptron_rule_is_a_gradient_step_on_the_perceptron_criterion_torch():
-    X, y = separable_blobs(30, seed=3)
+    X, y = separable_blobs(30, rng=3)
     w, b = np.array([0.2, -0.4]), 0.1
     loss, gw, gb = P.perceptron_criterion(X, y, w, b)
     wt = torch.tensor(w, requires_grad=True)
@@ -89,16 +92,18 @@ def test_perceptron_rule_is_a_gradient_step_on_the_perceptron_criterion_torch():
 
 
 def test_perceptron_criterion_finite_differences():
-    X, y = separable_blobs(25, seed=4)
+    X, y = separable_blobs(25, rng=4)
     w, b = np.array([0.3, 0.5]), -0.2
     _, gw, gb = P.perceptron_criterion(X, y, w, b)
     eps = 1e-6
     for j in range(2):
         d = np.zeros(2)
         d[j] = eps
-        num = (P.perceptron_criterion(X, y, w + d, b)[0] - P.perceptron_criterion(X, y, w - d, b)[0]) / (2 * eps)
+        up, down = P.perceptron_criterion(X, y, w + d, b)[0], P.perceptron_criterion(X, y, w - d, b)[0]
+        num = (up - down) / (2 * eps)
         assert num == pytest.approx(gw[j], rel=1e-6, abs=1e-9)
-    num_b = (P.perceptron_criterion(X, y, w, b + eps)[0] - P.perceptron_criterion(X, y, w, b - eps)[0]) / (2 * eps)
+    up, down = P.perceptron_criterion(X, y, w, b + eps)[0], P.perceptron_criterion(X, y, w, b - eps)[0]
+    num_b = (up - down) / (2 * eps)
     assert num_b == pytest.approx(gb, rel=1e-6, abs=1e-9)
 
 
@@ -117,9 +122,9 @@ def test_hebb_rule_hand_computed_and_layer_shape():
 @pytest.mark.parametrize("seed", [0, 1, 2])
 @pytest.mark.parametrize("lr", [1.0, 0.1])
 def test_converges_on_separable_data_within_novikoff_bound(seed, lr):
-    X, y = separable_blobs(60, seed=seed)
+    X, y = separable_blobs(60, rng=seed)
     bound = P.mistake_bound(X, y, [1.0, 1.0], -1.0)  # the line that generated the data
-    hist = P.train_perceptron(X, y, lr=lr, epochs=1000, seed=seed)
+    hist = P.train_perceptron(X, y, lr=lr, epochs=1000, rng=seed)
     assert hist.converged
     assert len(hist.updates) <= bound
     np.testing.assert_array_equal(P.predict(X, hist.weight, hist.bias), y)
@@ -130,8 +135,8 @@ def test_converges_on_separable_data_within_novikoff_bound(seed, lr):
 
 
 def test_history_replays_the_rule():
-    X, y = separable_blobs(30, seed=5)
-    hist = P.train_perceptron(X, y, lr=0.5, epochs=100, seed=7)
+    X, y = separable_blobs(30, rng=5)
+    hist = P.train_perceptron(X, y, lr=0.5, epochs=100, rng=7)
     w, b = np.zeros(2), 0.0
     for u in hist.updates:
         w, b, err = P.perceptron_step(w, b, X[u.index], int(y[u.index]), lr=0.5)
@@ -143,7 +148,7 @@ def test_history_replays_the_rule():
 @pytest.mark.parametrize("gate", ["AND", "OR", "NAND", "NOR"])
 def test_one_neuron_learns_the_separable_gates(gate):
     X, y = logic.logic_gate(gate)
-    hist = P.train_perceptron(X, y, epochs=100, seed=0)
+    hist = P.train_perceptron(X, y, epochs=100, rng=0)
     assert hist.converged
     np.testing.assert_array_equal(P.predict(X, hist.weight, hist.bias), y)
     acc, w, b = P.grid_search_line(X, y, np.linspace(-2, 2, 21))
@@ -153,7 +158,7 @@ def test_one_neuron_learns_the_separable_gates(gate):
 @pytest.mark.parametrize("gate", ["XOR", "XNOR"])
 def test_xor_never_converges_and_no_line_separates_it(gate):
     X, y = logic.logic_gate(gate)
-    hist = P.train_perceptron(X, y, epochs=200, seed=0)
+    hist = P.train_perceptron(X, y, epochs=200, rng=0)
     assert not hist.converged
     assert all(e > 0 for e in hist.errors_per_epoch)
     acc, _, _ = P.grid_search_line(X, y, np.linspace(-3, 3, 61))

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from dlnotes import recipes
+from dlnotes.book import recipes
 from dlnotes.data import ImageData
 
 
-def tiny_data(seed=0, n_train=60, n_test=20) -> ImageData:
-    rng = np.random.default_rng(seed)
+def tiny_data(rng=0, n_train=60, n_test=20) -> ImageData:
+    rng = np.random.default_rng(rng)
     return ImageData(
         name="fashion-mnist", classes=tuple(str(i) for i in range(10)),
         train_images=rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8),
@@ -21,7 +21,7 @@ def tiny_data(seed=0, n_train=60, n_test=20) -> ImageData:
 
 def test_standardized_split_uses_training_statistics_only():
     ds = tiny_data()
-    sp = recipes.standardized_split(ds, n_val=10, seed=0)
+    sp = recipes.standardized_split(ds, n_val=10, rng=0)
     assert sp.x_tr.shape == (50, 784) and sp.x_val.shape == (10, 784) and sp.x_test.shape == (20, 784)
     assert abs(sp.x_tr.mean().item()) < 1e-5 and abs(sp.x_tr.std().item() - 1) < 1e-4
     raw_test = torch.from_numpy(ds.test_images.reshape(20, -1).astype(np.float32) / 255)
@@ -30,7 +30,7 @@ def test_standardized_split_uses_training_statistics_only():
 
 
 def test_train_fashion_mlp_runs_and_is_reproducible():
-    sp = recipes.standardized_split(tiny_data(), n_val=10, seed=0)
+    sp = recipes.standardized_split(tiny_data(), n_val=10, rng=0)
     runs = [recipes.train_fashion_mlp(sp, epochs=2, device="cpu") for _ in range(2)]
     (m1, h1, acc1), (m2, h2, acc2) = runs
     assert h1.epochs == 2 and len(h1.val_acc) == 2 and 0 <= acc1 <= 1
@@ -39,7 +39,7 @@ def test_train_fashion_mlp_runs_and_is_reproducible():
 
 
 def test_numpy_mlp_and_torch_twin_have_the_same_shapes():
-    np_model, np_opt, t_model, t_opt = recipes.numpy_mlp_and_torch_twin(seed=0)
+    np_model, np_opt, t_model, t_opt = recipes.numpy_mlp_and_torch_twin(rng=0)
     np_shapes = [tuple(p.shape) for _, p, _ in np_model.named_parameters()]
     t_shapes = [tuple(p.shape) for p in t_model.parameters()]
     assert np_shapes == t_shapes

@@ -1,4 +1,4 @@
-"""Tests of the shared training loop, models and batching."""
+"""Tests of the torch training loop (dlnotes.train), the models and the utilities."""
 
 from __future__ import annotations
 
@@ -9,25 +9,11 @@ import torch
 from dlnotes import data, models, train, utils
 
 
-def toy_problem(seed=0, n=512):
-    g = torch.Generator().manual_seed(seed)
+def toy_problem(rng=0, n=512):
+    g = torch.Generator().manual_seed(rng)
     x = torch.randn(n, 2, generator=g)
     y = (x[:, 0] + 0.5 * x[:, 1] > 0).long()
     return x, y
-
-
-def test_batches_cover_every_example_once():
-    x = torch.arange(10).float().unsqueeze(1)
-    y = torch.arange(10)
-    b = data.Batches(x, y, batch_size=4, shuffle=True, seed=3)
-    assert len(b) == 3
-    seen = torch.cat([yb for _, yb in b])
-    assert sorted(seen.tolist()) == list(range(10))
-    seen2 = torch.cat([yb for _, yb in b])
-    assert seen.tolist() != seen2.tolist(), "a new order each epoch"
-    assert len(data.Batches(x, y, 4, drop_last=True)) == 2
-    with pytest.raises(ValueError):
-        data.Batches(x, y[:5])
 
 
 def test_fit_learns_a_linear_rule_and_is_reproducible():
@@ -36,7 +22,7 @@ def test_fit_learns_a_linear_rule_and_is_reproducible():
     for _ in range(2):
         utils.seed_everything(0)
         model = models.mlp([2, 16, 2])
-        h = train.fit(model, data.Batches(x, y, 64, shuffle=True, seed=0),
+        h = train.fit(model, data.Batches(x, y, 64, shuffle=True, rng=0),
                       data.Batches(x, y, 256), epochs=5, lr=0.5, device="cpu", progress=False,
                       verbose=False)
         histories.append(h)
@@ -91,8 +77,13 @@ def test_seed_and_device_helpers(monkeypatch):
     assert torch.equal(a, torch.rand(3)) and g1.random() == g2.random()
     with pytest.raises(ValueError):
         utils.seed_everything(-1)
-    with pytest.raises(ValueError):
-        utils.rng(None)
+    gen = np.random.default_rng(1)
+    assert utils.as_generator(gen) is gen
+    assert utils.as_generator(7).random() == np.random.default_rng(7).random()
+    assert utils.as_generator(None).random() != utils.as_generator(None).random()
+    for bad in (-1, 1.5, "0", True):
+        with pytest.raises(TypeError, match="rng must be"):
+            utils.as_generator(bad)
     monkeypatch.delenv("DLNOTES_DEVICE", raising=False)
     assert utils.get_device("cpu").type == "cpu"
     assert utils.get_device().type in {"cpu", "cuda", "mps"}
@@ -123,3 +114,60 @@ def test_weight_grad_norms():
     norms = train.weight_grad_norms(net)
     expected = [net[0].weight.grad.norm().item(), net[3].weight.grad.norm().item()]
     assert norms == expected  # the BatchNorm's 1-D weight is not a layer's weight matrix
+
+
+def test_fit_metric_none_records_losses_only(capsys):
+    x, y = toy_problem(n=64)
+    xr = x[:, :1]
+    yr = x[:, 1:]  # a regression target
+    h = train.fit(torch.nn.Linear(1, 1), data.Batches(xr, yr, 16), data.Batches(xr, yr, 64),
+                  epochs=2, loss_fn=torch.nn.MSELoss(), metric=None, device="cpu", progress=False)
+    out = capsys.readouterr().out
+    assert "acc" not in out and "train loss" in out and "val loss" in out
+    assert len(h.val_loss) == 2
+    with pytest.raises(AttributeError, match="train_acc"):
+        _ = h.train_acc
+
+
+def test_fit_custom_metric_and_early_stop():
+    x, y = toy_problem(n=64)
+
+    def error_rate(out, y):
+        return (out.argmax(1) != y).float().mean()
+
+    h = train.fit(models.mlp([2, 4, 2]), data.Batches(x, y, 16), epochs=10, metric=error_rate,
+                  device="cpu", progress=False, verbose=False,
+                  on_epoch_end=lambda epoch, hist: epoch == 3)
+    assert h.epochs == 3 and h.stopped_early and len(h.train_error_rate) == 3
+
+
+def test_fit_rejects_empty_and_one_shot_sources():
+    x, y = toy_problem(n=8)
+    with pytest.raises(ValueError, match="no training batches"):
+        train.fit(models.mlp([2, 2]), [], epochs=1, device="cpu", progress=False)
+    with pytest.raises(TypeError, match="one-shot iterator"):
+        train.fit(models.mlp([2, 2]), (b for b in data.Batches(x, y, 4)), epochs=2, device="cpu")
+    with pytest.raises(ValueError, match="no batches"):
+        train.evaluate(models.mlp([2, 2]), [])
+
+
+def test_fit_stops_on_a_nan_loss_naming_epoch_and_batch():
+    x, y = toy_problem(n=16)
+    x = x.clone()
+    x[9] = float("nan")  # the third batch of four
+    with pytest.raises(FloatingPointError, match="epoch 1, batch 3"):
+        train.fit(models.mlp([2, 2]), data.Batches(x, y, 4), epochs=2, device="cpu",
+                  progress=False, verbose=False)
+
+
+def test_predict_and_evaluate_restore_the_mode():
+    model = models.mlp([2, 4, 2], dropout=0.5)
+    x, y = toy_problem(n=8)
+    model.train()
+    train.predict(model, x)
+    assert model.training
+    train.evaluate(model, data.Batches(x, y, 4))
+    assert model.training
+    model.eval()
+    train.predict(model, x)
+    assert not model.training

@@ -6,11 +6,15 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import json  # noqa: E402
+import re  # noqa: E402
+from importlib.resources import files  # noqa: E402
+
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from dlnotes import widgets  # noqa: E402
+from dlnotes.book import widgets  # noqa: E402
 
 
 def render(a, b):
@@ -99,13 +103,70 @@ def test_live_explorer_offers_only_precomputed_values():
     plt.close("all")
 
 
-def test_image_grid_accepts_tensors():
-    torch = pytest.importorskip("torch")
-    from dlnotes import plot
+EVIL = "</script><script>alert(1)</script><!--"
+ASSETS = {"FramePlayer": "frame_player.js", "Explorer": "explorer.js",
+          "LinearBoundaryExplorer": "linear_boundary.js"}
 
-    w = torch.randn(3, 16, requires_grad=True)
-    fig = plot.image_grid(w, ["a", "b", "c"], symmetric=True)
-    assert len(fig.axes) == 3
-    fig2 = plot.weight_images(w, ["a", "b", "c"])
-    assert len(fig2.axes) == 3
+
+def one_of_each(label="", title=""):
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(20, 2))
+    return [
+        widgets.FramePlayer([render(0, 1), render(1, 0)], [label or "a", "b"], title=title),
+        widgets.Explorer(lambda **kw: render(0, 1), {label or "a": [0, 1], "b": [label or "x", "y"]},
+                         title=title),
+        widgets.LinearBoundaryExplorer(X, (X[:, 0] > 0).astype(int), names=[label or "n0", "n1"],
+                                       xlabel=label or "x1", ylabel=label or "x2", title=title),
+    ]
+
+
+def test_asset_files_ship_and_are_inlined():
+    assets = files("dlnotes.book") / "assets"
+    for name in ["widgets.css", *ASSETS.values()]:
+        assert (assets / name).is_file(), name
+    css = (assets / "widgets.css").read_text(encoding="utf-8")
+    for demo in one_of_each():
+        page = demo.static_html()
+        js = (assets / ASSETS[type(demo).__name__]).read_text(encoding="utf-8")
+        first_comment = js.splitlines()[0]
+        assert first_comment.startswith("// dlnotes.book.widgets." + type(demo).__name__)
+        assert js in page and first_comment in page
+        assert css in page and 'class="dlx"' in page
+        for other in set(ASSETS.values()) - {ASSETS[type(demo).__name__]}:
+            assert (assets / other).read_text(encoding="utf-8").splitlines()[0] not in page
+        uid = re.search(r'<div class="dlx" id="(dlx-[0-9a-f]{10})">', page).group(1)
+        assert f'<script type="application/json" id="{uid}-data">' in page
+        assert page.endswith(f'(document.getElementById("{uid}"), '
+                             f'JSON.parse(document.getElementById("{uid}-data").textContent));</script>')
+        assert demo.static_html() == page, "same output twice"
+        assert "http" not in page.replace("http://www.w3.org", "")
     plt.close("all")
+
+
+def test_static_html_escapes_everything_from_the_user():
+    for demo in one_of_each(label=EVIL, title=EVIL):
+        page = demo.static_html()
+        # the only </script> are the closing tags of the data block and the bootstrap
+        assert page.count("</script>") == 2 == page.count("<script"), type(demo).__name__
+        assert "<!--" not in page and "alert(1)" in page  # still shown, as text
+        assert "&lt;/script&gt;" in page  # HTML-escaped title
+        data = re.search(r'<script type="application/json" id="[^"]+">(.*?)</script>', page, re.S).group(1)
+        assert "<" not in data and ">" not in data
+        assert EVIL in json.dumps(json.loads(data), ensure_ascii=False)  # the JSON still decodes to the label
+    plt.close("all")
+
+
+def test_linear_boundary_constant_feature_has_finite_window():
+    X = np.c_[np.full(6, 2.0), np.arange(6.0)]  # every x1 is 2
+    y = np.array([0, 0, 0, 1, 1, 1])
+    ex = widgets.LinearBoundaryExplorer(X, y)
+    (x0, y0), (x1, y1) = ex.box
+    assert x0 < 2.0 < x1 and y0 < 0 and y1 > 5
+    page = ex.static_html()
+    assert not re.search(r"nan|inf", page, re.I), "no nan/inf coordinates"
+    assert page.count("<circle") == 6
+    both = widgets.LinearBoundaryExplorer(np.ones((3, 2)), np.array([0, 1, 1]))  # a single point
+    assert not re.search(r"nan|inf", both.static_html(), re.I)
+    plt.close(ex.figure(1, 0, 0))
+    with pytest.raises(ValueError, match="finite"):
+        widgets.LinearBoundaryExplorer(np.array([[0.0, np.nan], [1.0, 1.0]]), np.array([0, 1]))

@@ -1,29 +1,25 @@
 """dlnotes: the code package of the executable textbook *Foundations of Neural Networks*.
 
-Every chapter of the book imports its implementations from here. Modules are
-organised by concept, not by chapter:
+Every chapter imports its implementations from here. Modules are organised
+by concept, not by chapter (CONTRIBUTING.md says where each kind of code goes):
 
-``data``       real data sets (Fashion-MNIST, MNIST) with verified caching
-``utils``      seeding, device selection, timing, showing source code
-``models``     torch models (MLP builder, linear classifier)
-``train``      one reusable training loop (``fit``) and ``evaluate``
-``plot``       plotting helpers used across chapters
-``widgets``    explorable demos: live ipywidgets in Jupyter, precomputed on the website
-``schedules``  learning-rate schedules stepped once per mini-batch
-``recipes``    the reference training runs whose targets the book states (and benchmarks)
-``toydata``    seeded 2-D toy data sets (spirals, moons, circles) for pictures
-``approximation``  universal approximation by hand-built sums of bumps
-``logic``      networks of step neurons: XOR, parity, circuits
+``data``       data sets: sources and checksums, images, batching, 2-D toy data
+``scratch``    numpy twins of ``torch.nn`` with forward and backward, one module per family
+``models``     torch models by family
+``train``      the torch training loop (``fit``, ``evaluate``, ``predict``)
+``history``    what the torch and the numpy ``fit`` share: ``History``, metrics
+``schedules``  learning-rate schedules
 ``engine``     a scalar reverse-mode autograd engine with graph drawing
 ``gradcheck``  finite-difference gradient checking
-``errata``     comparing recomputed numbers with the ones printed on lecture slides
-``scratch``    from-scratch numpy implementations with forward and backward:
-               ``activations``, ``losses``, ``layers``, ``optim``, ``perceptron``, ...
+``byhand``     networks set by hand or by classic rules: perceptron, logic circuits,
+               universal approximation by bumps, the worked backprop examples
+``book``       what renders the book: plots, demos, errata, reference recipes, ``show_source``
+``utils``      random generators, seeding, devices, timing
 
 Heavy dependencies (torch, matplotlib, ipywidgets) are imported lazily by the
-modules that need them, so ``import dlnotes`` is cheap.
+functions that need them, so ``import dlnotes`` is cheap.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = ["__version__"]

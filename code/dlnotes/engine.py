@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Sequence
+from collections.abc import Sequence
 
 __all__ = ["Value", "maximum", "topological_order", "graph_table", "draw_graph", "as_value"]
 
@@ -91,6 +91,8 @@ class Value:
             raise TypeError("Value ** Value is not supported: the exponent must be a constant "
                             "number (write exp(b * log(a)) for a variable exponent)")
         n = _check_number(exponent, "the exponent")
+        if n == 0.0:  # x ** 0 = 1 everywhere, 0 ** 0 included (as in torch): gradient 0
+            return Value(1.0, (self,), "**0", (0.0,))
         if self.data == 0.0 and n < 1.0:
             raise ValueError(f"0 ** {n}: the derivative n * x**(n-1) is not finite at x = 0")
         if self.data < 0.0 and not float(n).is_integer():
@@ -173,8 +175,10 @@ def as_value(x) -> Value:
 
 def maximum(a, b) -> Value:
     """The max gate: ``max(a, b)``; the gradient goes to the larger input (split 50/50 on a tie,
-    as ``torch.maximum`` does)."""
+    as ``torch.maximum`` does). A NaN input gives NaN in either position (as in torch)."""
     a, b = as_value(a), as_value(b)
+    if math.isnan(a.data) or math.isnan(b.data):
+        return Value(math.nan, (a, b), "max", (1.0, 1.0))  # torch's gradients for this case
     if a.data > b.data:
         grads = (1.0, 0.0)
     elif a.data < b.data:

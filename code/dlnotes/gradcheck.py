@@ -20,8 +20,8 @@ by ``eps`` swamps the difference.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
 
 import numpy as np
 
@@ -62,23 +62,35 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6)
     flat, gflat = x.reshape(-1), grad.reshape(-1)
     for i in range(flat.size):
         old = flat[i]
-        flat[i] = old + eps
-        f_plus = float(f())
-        flat[i] = old - eps
-        f_minus = float(f())
-        flat[i] = old
+        try:
+            flat[i] = old + eps
+            f_plus = float(f())
+            flat[i] = old - eps
+            f_minus = float(f())
+        finally:  # the caller's array is restored even when f raises
+            flat[i] = old
         gflat[i] = (f_plus - f_minus) / (2.0 * eps)
     return grad
 
 
+#: Gradients whose norms are both below this count as equal (a correct all-zero gradient
+#: passes, although finite differences of a flat function are rounding noise of ~1e-10).
+ABS_FLOOR = 1e-8
+
+
 def relative_error(analytic, numeric) -> float:
-    """``||a - n|| / max(||a||, ||n||)`` (0 when both are zero)."""
+    """``||a - n|| / max(||a||, ||n||)``; 0 when both norms are below :data:`ABS_FLOOR`;
+    ``inf`` when either gradient holds NaN or infinity (never a pass)."""
     a = np.asarray(analytic, dtype=np.float64)
     n = np.asarray(numeric, dtype=np.float64)
     if a.shape != n.shape:
         raise ValueError(f"shapes differ: analytic {a.shape} vs numeric {n.shape}")
+    if not (np.isfinite(a).all() and np.isfinite(n).all()):
+        return float("inf")
     scale = max(np.linalg.norm(a), np.linalg.norm(n))
-    return 0.0 if scale == 0.0 else float(np.linalg.norm(a - n) / scale)
+    if scale < ABS_FLOOR:
+        return 0.0
+    return float(np.linalg.norm(a - n) / scale)
 
 
 def verdict(rel: float) -> str:
@@ -115,7 +127,11 @@ class GradcheckReport:
 
     @property
     def max_error(self) -> float:
-        return max((r.rel_error for r in self.results), default=0.0)
+        """The largest relative error (``inf`` if any is; NaN never hides behind ``max``)."""
+        errors = [r.rel_error for r in self.results]
+        if any(not np.isfinite(e) for e in errors):
+            return float("inf")
+        return max(errors, default=0.0)
 
     def ok(self, tol: float = 1e-7) -> bool:
         return self.max_error < tol
@@ -155,29 +171,34 @@ def gradcheck(f: Callable[[], float], arrays: Mapping[str, np.ndarray],
     return GradcheckReport(results)
 
 
-def check_layer(layer, x, *, seed: int | np.random.Generator = 0, eps: float = 1e-6) -> GradcheckReport:
+def check_layer(layer, x, *, rng: int | np.random.Generator | None = 0, eps: float = 1e-6) -> GradcheckReport:
     """Gradient check of a numpy layer: its input and every parameter.
 
     The scalar checked is ``sum(layer(x) * g)`` for a fixed random ``g``, so
     ``g`` is the upstream gradient handed to ``layer.backward``. Results are
     named ``"input"`` and by parameter name (``"weight"``, ``"bias"``, ...).
     """
-    from .utils import rng as make_rng
+    from .scratch.base import no_grad
+    from .utils import as_generator
 
-    gen = make_rng(seed)
+    gen = as_generator(rng)
     x = np.array(x, dtype=np.float64)  # a private float64 copy
-    for name, p in layer.params.items():
+    params = {name: p for name, p, _ in layer.named_parameters()}  # a container's too ("0.weight")
+    for name, p in params.items():
         _require_float64(p, f"parameter {name!r}")
+    layer.zero_grad()
     out = layer.forward(x)
     g = gen.normal(size=np.shape(out))
     grad_x = layer.backward(g)
     analytic = {"input": np.array(grad_x, dtype=np.float64)}
-    analytic.update({k: np.array(v, dtype=np.float64) for k, v in layer.grads.items()})
+    analytic.update({k: np.array(v, dtype=np.float64)
+                     for k, _, v in layer.named_parameters() if v is not None})
 
     def f() -> float:
-        return float(np.sum(layer.forward(x) * g))
+        with no_grad(layer):
+            return float(np.sum(layer.forward(x) * g))
 
-    arrays = {"input": x, **layer.params}
+    arrays = {"input": x, **params}
     return gradcheck(f, arrays, analytic, eps)
 
 
@@ -189,10 +210,13 @@ def check_model(model, loss, x, target, *, eps: float = 1e-6,
     gradients, then perturbs every parameter (named like torch's
     ``named_parameters``: ``"0.weight"``, ...).
     """
+    from .scratch.base import no_grad
+
     x = np.array(x, dtype=np.float64)
     params = {name: p for name, p, _ in model.named_parameters()}
     for name, p in params.items():
         _require_float64(p, f"parameter {name!r}")
+    model.zero_grad()
     loss(model.forward(x), target)
     grad_x = model.backward(loss.backward())
     analytic = {name: np.array(g, dtype=np.float64) for name, _, g in model.named_parameters()}
@@ -202,6 +226,7 @@ def check_model(model, loss, x, target, *, eps: float = 1e-6,
         arrays = {"input": x, **arrays}
 
     def f() -> float:
-        return float(loss(model.forward(x), target))
+        with no_grad(model, loss):
+            return float(loss(model.forward(x), target))
 
     return gradcheck(f, arrays, analytic, eps)

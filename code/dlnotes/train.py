@@ -1,91 +1,63 @@
-"""One reusable training loop for every chapter: :func:`fit`, plus :func:`evaluate`."""
+"""The torch training loop of every chapter: :func:`fit`, :func:`evaluate`, :func:`predict`.
+
+Its numpy twin is :mod:`dlnotes.scratch.training` (same arguments, same
+:class:`~dlnotes.history.History`).
+"""
 
 from __future__ import annotations
 
 import sys
 import time
-from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
+
+from .history import History, check_batches, end_epoch, resolve_metric, summed
 
 __all__ = ["History", "fit", "evaluate", "predict", "weight_grad_norms"]
 
 
-@dataclass
-class History:
-    """Per-epoch metrics recorded by :func:`fit`."""
-
-    train_loss: list[float] = field(default_factory=list)
-    train_acc: list[float] = field(default_factory=list)
-    val_loss: list[float] = field(default_factory=list)
-    val_acc: list[float] = field(default_factory=list)
-    epoch_seconds: list[float] = field(default_factory=list)
-
-    @property
-    def epochs(self) -> int:
-        return len(self.train_loss)
-
-    @property
-    def seconds(self) -> float:
-        """Total training time (hardware-dependent: never print it in a compared cell)."""
-        return float(sum(self.epoch_seconds))
-
-    def summary(self, digits: int = 4) -> str:
-        """The last epoch's metrics as one rounded line."""
-        if not self.epochs:
-            return "no epochs"
-        parts = [f"epoch {self.epochs}", f"train loss {self.train_loss[-1]:.{digits}f}",
-                 f"train acc {self.train_acc[-1]:.{digits}f}"]
-        if self.val_loss:
-            parts += [f"val loss {self.val_loss[-1]:.{digits}f}",
-                      f"val acc {self.val_acc[-1]:.{digits}f}"]
-        return ", ".join(parts)
-
-    def __repr__(self) -> str:
-        return f"History({self.summary()})"
-
-    def plot(self, ax=None, title: str | None = None):
-        """Training curves (loss and accuracy); see :func:`dlnotes.plot.training_curves`."""
-        from .plot import training_curves
-
-        return training_curves(self, title=title)
-
-
-def _batches_to(batch, device):
+def _to(batch, device):
     x, y = batch
     return x.to(device, non_blocking=True), y.to(device, non_blocking=True)
 
 
-def evaluate(model, batches: Iterable, loss_fn: Callable | None = None, device=None) -> tuple[float, float]:
-    """Mean loss and accuracy of a classifier over ``batches`` of ``(x, y)``."""
+def evaluate(model, batches: Iterable, loss_fn: Callable | None = None, *,
+             metric: str | Callable | None = "acc", device=None) -> tuple[float, float | None]:
+    """Mean loss and metric (accuracy by default; None with ``metric=None``) over ``batches``
+    of ``(x, y)``, in evaluation mode; the model's mode is restored afterwards."""
     import torch
 
     loss_fn = loss_fn or torch.nn.CrossEntropyLoss()
+    _, metric_fn = resolve_metric(metric)
     device = device or next(model.parameters()).device
     was_training = model.training
     model.eval()
-    total_loss, correct, n = 0.0, 0, 0
-    with torch.no_grad():
-        for batch in batches:
-            x, y = _batches_to(batch, device)
-            out = model(x)
-            total_loss += loss_fn(out, y).item() * len(y)
-            correct += (out.argmax(dim=1) == y).sum().item()
-            n += len(y)
-    model.train(was_training)
-    if n == 0:
-        raise ValueError("evaluate() got no batches")
-    return total_loss / n, correct / n
+
+    def run(x, y):
+        x, y = _to((x, y), device)
+        out = model(x)
+        return loss_fn(out, y), None if metric_fn is None else metric_fn(out, y)
+
+    try:
+        with torch.no_grad():
+            return summed(batches, run)
+    finally:
+        model.train(was_training)
 
 
 def predict(model, x, batch_size: int = 4096):
-    """Logits of ``model`` on a tensor ``x`` (no grad), computed in chunks."""
+    """Outputs of ``model`` on a tensor ``x`` (no grad, evaluation mode), computed in chunks;
+    the model's mode is restored afterwards."""
     import torch
 
     device = next(model.parameters()).device
+    was_training = model.training
     model.eval()
-    with torch.no_grad():
-        return torch.cat([model(x[i:i + batch_size].to(device)).cpu()
-                          for i in range(0, len(x), batch_size)])
+    try:
+        with torch.no_grad():
+            return torch.cat([model(x[i:i + batch_size].to(device)).cpu()
+                              for i in range(0, len(x), batch_size)])
+    finally:
+        model.train(was_training)
 
 
 def weight_grad_norms(model) -> list[float]:
@@ -113,23 +85,27 @@ def fit(
     optimizer=None,
     lr: float = 0.1,
     loss_fn: Callable | None = None,
+    metric: str | Callable | None = "acc",
+    verbose: bool = True,
+    on_epoch_end: Callable[[int, History], bool | None] | None = None,
     device=None,
     scheduler=None,
     clip_grad_norm: float | None = None,
     progress: bool = True,
-    verbose: bool = True,
-    on_epoch_end: Callable[[int, History], None] | None = None,
 ) -> History:
-    """Train a classifier (or any model whose ``loss_fn(model(x), y)`` is a scalar).
+    """Train ``model`` on ``train``, a re-iterable source of ``(x, y)`` batches
+    (e.g. :class:`dlnotes.data.Batches`); return a :class:`History`.
 
-    ``train`` and ``val`` are iterables of ``(x, y)`` batches, e.g.
-    :class:`dlnotes.data.Batches`. The model is moved to ``device`` (default:
-    :func:`dlnotes.utils.get_device`, so CUDA or MPS is used when present).
-    ``optimizer`` defaults to plain SGD with learning rate ``lr``. Accuracy is
-    computed with ``argmax`` when the outputs are 2-D class scores.
-
-    A progress bar shows the batches of the running epoch; with ``verbose``
-    one rounded summary line per epoch is printed. Returns a :class:`History`.
+    Each step: ``loss_fn(model(x), y)``, backward, optional gradient clipping,
+    ``optimizer.step()`` (default: SGD with learning rate ``lr``); ``scheduler``
+    is stepped once per epoch. ``metric`` is recorded beside the loss
+    (``"acc"``, a function ``metric(out, y)``, or None). After each epoch
+    ``val`` is evaluated and ``on_epoch_end(epoch, history)`` is called;
+    returning True stops training (early stopping). The model is moved to
+    ``device`` (default :func:`dlnotes.utils.get_device`: CUDA or MPS when
+    present). A progress bar shows the running epoch; ``verbose`` prints one
+    summary line per epoch. A loss that turns NaN or infinite stops training
+    with an error naming the epoch and batch.
     """
     import torch
     from tqdm.std import tqdm
@@ -138,24 +114,27 @@ def fit(
 
     if epochs < 1:
         raise ValueError(f"epochs must be >= 1, got {epochs}")
+    check_batches(train, "train")
+    check_batches(val, "val")
     device = torch.device(device) if device is not None else get_device()
     model.to(device)
     loss_fn = loss_fn or torch.nn.CrossEntropyLoss()
     optimizer = optimizer or torch.optim.SGD(model.parameters(), lr=lr)
-    history = History()
+    metric_name, metric_fn = resolve_metric(metric)
+    history = History(metric_name)
     n_batches = len(train) if hasattr(train, "__len__") else None
     for epoch in range(1, epochs + 1):
         model.train()
         start = time.perf_counter()
-        sum_loss = torch.zeros((), device=device)
-        sum_correct = torch.zeros((), device=device, dtype=torch.long)
+        # sums stay on the device: no host synchronisation per batch
+        sum_loss = torch.zeros((), device=device, dtype=torch.float32)
+        sum_metric = torch.zeros((), device=device, dtype=torch.float32)
+        first_bad = torch.full((), -1, device=device)
         n = 0
-        # One bar per epoch, removed when the epoch ends; the epoch's summary
-        # line stays. (In a stored notebook only the summary lines remain.)
         with tqdm(total=n_batches, disable=not progress, file=sys.stdout, unit="batch",
                   desc=f"epoch {epoch}/{epochs}", mininterval=0.5, ncols=80, leave=False) as bar:
-            for batch in train:
-                x, y = _batches_to(batch, device)
+            for i, batch in enumerate(train):
+                x, y = _to(batch, device)
                 out = model(x)
                 loss = loss_fn(out, y)
                 optimizer.zero_grad(set_to_none=True)
@@ -163,23 +142,20 @@ def fit(
                 if clip_grad_norm is not None:
                     torch.nn.utils.clip_grad_norm_(model.parameters(), clip_grad_norm)
                 optimizer.step()
-                # accumulate on the device: no host synchronisation per batch
                 sum_loss += loss.detach() * len(y)
-                if out.ndim == 2 and y.ndim == 1:
-                    sum_correct += (out.detach().argmax(dim=1) == y).sum()
+                first_bad = torch.where((first_bad < 0) & ~torch.isfinite(loss.detach()), i, first_bad)
+                if metric_fn is not None:
+                    sum_metric += metric_fn(out.detach(), y) * len(y)
                 n += len(y)
                 bar.update(1)
+        if first_bad.item() >= 0:
+            raise FloatingPointError(f"the training loss became {sum_loss.item()} in epoch {epoch}, "
+                                     f"batch {first_bad.item() + 1}: lower the learning rate, clip "
+                                     "gradients, or check the data")
         if scheduler is not None:
             scheduler.step()
-        history.train_loss.append(sum_loss.item() / n)
-        history.train_acc.append(sum_correct.item() / n)
-        if val is not None:
-            vl, va = evaluate(model, val, loss_fn, device)
-            history.val_loss.append(vl)
-            history.val_acc.append(va)
-        history.epoch_seconds.append(time.perf_counter() - start)
-        if verbose:
-            print(history.summary(), flush=True)
-        if on_epoch_end is not None:
-            on_epoch_end(epoch, history)
+        val_result = evaluate(model, val, loss_fn, metric=metric, device=device) if val is not None else None
+        if end_epoch(history, epoch, epochs, n, sum_loss.item(), sum_metric.item(), val_result,
+                     time.perf_counter() - start, verbose, on_epoch_end):
+            break
     return history

@@ -1,25 +1,24 @@
-"""Small utilities shared by every chapter: seeding, devices, timing, showing code."""
+"""Small utilities shared by every module: random generators, seeding, devices, timing."""
 
 from __future__ import annotations
 
-import inspect
 import os
 import platform
 import random
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 
 __all__ = [
     "seed_everything",
-    "rng",
+    "as_generator",
     "get_device",
     "Timer",
     "hardware_info",
-    "show_source",
     "torch_threads",
 ]
 
@@ -35,7 +34,7 @@ def seed_everything(seed: int) -> np.random.Generator:
     if not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     random.seed(seed)
-    np.random.seed(seed)
+    np.random.seed(seed)  # noqa: NPY002 - seeding the legacy global state for third-party code is the point
     try:
         import torch
     except ImportError:  # pragma: no cover - torch is a dependency, but stay usable without it
@@ -45,13 +44,23 @@ def seed_everything(seed: int) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
-def rng(seed: int | np.random.Generator | None) -> np.random.Generator:
-    """Turn a seed (or an existing Generator) into a ``np.random.Generator``."""
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if seed is None:
-        raise ValueError("pass an explicit seed or np.random.Generator (no hidden global state)")
-    return np.random.default_rng(seed)
+def as_generator(rng: int | np.random.Generator | None) -> np.random.Generator:
+    """The one conversion of the book's ``rng`` arguments into a ``np.random.Generator``.
+
+    Every function that draws random numbers takes ``rng: int | np.random.Generator
+    | None``: an int is a seed (reproducible), a Generator is used as it is
+    (and advanced), ``None`` draws fresh entropy from the operating system
+    (not reproducible; numpy's own convention). No function reads global
+    random state.
+    """
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None:
+        return np.random.default_rng()
+    if isinstance(rng, bool) or not isinstance(rng, (int, np.integer)) or rng < 0:
+        raise TypeError(f"rng must be a non-negative int seed, a np.random.Generator or None, "
+                        f"got {rng!r}")
+    return np.random.default_rng(int(rng))
 
 
 def get_device(prefer: str | None = None) -> "torch.device":  # noqa: F821
@@ -127,18 +136,3 @@ def hardware_info() -> str:
         parts.append("no GPU")
     parts.append(f"torch {torch.__version__}")
     return ", ".join(parts)
-
-
-def show_source(obj: Any) -> Any:
-    """Display the source code of a package object with syntax highlighting.
-
-    In a notebook this returns a rich object (rendered as highlighted code);
-    elsewhere it returns the source as a string. Use it to *show* package code
-    in a chapter instead of redefining it.
-    """
-    source = inspect.getsource(obj)
-    try:
-        from IPython.display import Code
-    except ImportError:  # pragma: no cover
-        return source
-    return Code(source, language="python")

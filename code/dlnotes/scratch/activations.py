@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..utils import as_generator
 from .base import Layer, as_float_array
 
 __all__ = [
@@ -37,19 +38,21 @@ __all__ = [
 # forward-only functions
 # ----------------------------------------------------------------------------
 
+
 def identity(z) -> np.ndarray:
     """f(z) = z."""
     return as_float_array(z, "z").copy()
 
 
 def step(z) -> np.ndarray:
-    """Binary (Heaviside) step: 1 where z >= 0, else 0.
+    """Binary (Heaviside) step: 1 where z > 0, else 0 -- the book's convention, step(0) = 0.
 
-    Its derivative is 0 everywhere except at z = 0, where it does not exist,
-    so gradient descent gets no signal through it.
+    The neuron of chapter 1 (:func:`dlnotes.byhand.perceptron.step`) uses the
+    same rule. The derivative is 0 everywhere except at z = 0, where it does
+    not exist, so gradient descent gets no signal through it.
     """
     z = as_float_array(z, "z")
-    return (z >= 0).astype(z.dtype)
+    return (z > 0).astype(z.dtype)
 
 
 def sigmoid(z) -> np.ndarray:
@@ -131,6 +134,13 @@ def maxout(z, pieces: int, dim: int = -1) -> np.ndarray:
 # helpers
 # ----------------------------------------------------------------------------
 
+
+def _finite(value: float, name: str) -> float:
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return float(value)
+
+
 def _check_positive(value: float, name: str) -> None:
     if not np.isfinite(value) or value <= 0:
         raise ValueError(f"{name} must be a positive number, got {value!r}")
@@ -162,15 +172,15 @@ class _Elementwise(Layer):
 
     def forward(self, x) -> np.ndarray:
         x = as_float_array(x, "input")
-        self._x = x
-        self._y = self._f(x)
-        return self._y
+        y = self._f(x)
+        self.save_for_backward(y, x, y)
+        return y
 
-    def backward(self, grad_out) -> np.ndarray:
-        grad_out = _check_grad(self, grad_out)
-        return grad_out * self._df(self._x, self._y)
+    def backward(self, grad_out, *, input_grad: bool = True) -> np.ndarray | None:
+        grad_out, x, y = self.saved(grad_out)
+        return grad_out * self._df(x, y) if input_grad else None
 
-    # subclasses implement f and f' (given x and the cached y = f(x))
+    # subclasses implement f and f' (given x and the saved y = f(x))
     def _f(self, x: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -178,22 +188,15 @@ class _Elementwise(Layer):
         raise NotImplementedError
 
 
-def _check_grad(layer: Layer, grad_out) -> np.ndarray:
-    y = getattr(layer, "_y", None)
-    if y is None:
-        raise RuntimeError(f"{type(layer).__name__}.backward called before forward")
-    grad_out = as_float_array(grad_out, "grad_out")
-    if grad_out.shape != y.shape:
-        raise ValueError(f"grad_out has shape {grad_out.shape}, but the output had shape {y.shape}")
-    return grad_out
-
-
 # ----------------------------------------------------------------------------
 # layers
 # ----------------------------------------------------------------------------
 
+
 class Identity(_Elementwise):
     """f(x) = x, f'(x) = 1 (the output layer of a regression network)."""
+
+    torch_twin = "Identity"
 
     def _f(self, x):
         return x.copy()
@@ -203,7 +206,7 @@ class Identity(_Elementwise):
 
 
 class Step(_Elementwise):
-    """Binary step: 1 for x >= 0, else 0.
+    """Binary step: 1 for x > 0, else 0 (step(0) = 0, as :func:`step`).
 
     The derivative is 0 everywhere except at 0, where it is undefined; backward
     returns 0 everywhere (the convention of any autograd system), which is
@@ -220,6 +223,8 @@ class Step(_Elementwise):
 class Sigmoid(_Elementwise):
     """sigma(x) = 1 / (1 + e^-x); derivative sigma(x) (1 - sigma(x)) <= 1/4."""
 
+    torch_twin = "Sigmoid"
+
     def _f(self, x):
         return sigmoid(x)
 
@@ -229,6 +234,8 @@ class Sigmoid(_Elementwise):
 
 class Tanh(_Elementwise):
     """tanh(x); derivative 1 - tanh(x)^2 <= 1."""
+
+    torch_twin = "Tanh"
 
     def _f(self, x):
         return np.tanh(x)
@@ -250,6 +257,8 @@ class ArcTan(_Elementwise):
 class ReLU(_Elementwise):
     """max(0, x); derivative 1 for x > 0 and 0 for x <= 0 (torch's choice at 0)."""
 
+    torch_twin = "ReLU"
+
     def _f(self, x):
         return relu(x)
 
@@ -260,11 +269,12 @@ class ReLU(_Elementwise):
 class LeakyReLU(_Elementwise):
     """x for x > 0, ``negative_slope * x`` otherwise (derivative ``negative_slope`` at 0)."""
 
+    torch_twin = "LeakyReLU"
+    torch_args = ("negative_slope",)
+
     def __init__(self, negative_slope: float = 0.01) -> None:
         super().__init__()
-        if not np.isfinite(negative_slope):
-            raise ValueError(f"negative_slope must be finite, got {negative_slope!r}")
-        self.negative_slope = float(negative_slope)
+        self.negative_slope = _finite(negative_slope, "negative_slope")
 
     def _f(self, x):
         return leaky_relu(x, self.negative_slope)
@@ -272,18 +282,16 @@ class LeakyReLU(_Elementwise):
     def _df(self, x, y):
         return np.where(x > 0, 1.0, self.negative_slope).astype(x.dtype)
 
-    def __repr__(self) -> str:
-        return f"LeakyReLU(negative_slope={self.negative_slope})"
-
 
 class ELU(_Elementwise):
     """x for x > 0, alpha (e^x - 1) otherwise; derivative alpha e^x for x <= 0."""
 
+    torch_twin = "ELU"
+    torch_args = ("alpha",)
+
     def __init__(self, alpha: float = 1.0) -> None:
         super().__init__()
-        if not np.isfinite(alpha):
-            raise ValueError(f"alpha must be finite, got {alpha!r}")
-        self.alpha = float(alpha)
+        self.alpha = _finite(alpha, "alpha")
 
     def _f(self, x):
         return elu(x, self.alpha)
@@ -291,12 +299,12 @@ class ELU(_Elementwise):
     def _df(self, x, y):
         return np.where(x > 0, 1.0, self.alpha * np.exp(np.minimum(x, 0.0))).astype(x.dtype)
 
-    def __repr__(self) -> str:
-        return f"ELU(alpha={self.alpha})"
-
 
 class Softplus(_Elementwise):
     """log(1 + e^(beta x)) / beta, linear where beta x > threshold; derivative sigmoid(beta x)."""
+
+    torch_twin = "Softplus"
+    torch_args = ("beta", "threshold")
 
     def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
         super().__init__()
@@ -311,9 +319,6 @@ class Softplus(_Elementwise):
         bx = self.beta * x
         return np.where(bx > self.threshold, 1.0, sigmoid(bx)).astype(x.dtype)
 
-    def __repr__(self) -> str:
-        return f"Softplus(beta={self.beta}, threshold={self.threshold})"
-
 
 class PReLU(Layer):
     """Leaky ReLU whose slope ``weight`` is learned (torch's ``nn.PReLU``).
@@ -323,6 +328,8 @@ class PReLU(Layer):
 
     Shape: any -> same; ``params["weight"]`` is ``(num_parameters,)``.
     """
+
+    torch_twin = "PReLU"
 
     def __init__(self, num_parameters: int = 1, init: float = 0.25) -> None:
         super().__init__()
@@ -339,25 +346,27 @@ class PReLU(Layer):
                              f"got {x.shape}")
         return w.reshape((1, -1) + (1,) * (x.ndim - 2)).astype(x.dtype)
 
+    @classmethod
+    def from_torch_module(cls, module, dtype) -> "PReLU":
+        layer = cls(module.num_parameters)
+        layer.params["weight"] = module.weight.detach().cpu().numpy().astype(dtype).reshape(-1)
+        return layer
+
     def forward(self, x) -> np.ndarray:
         x = as_float_array(x, "input")
-        a = self._slope(x)
-        self._x = x
-        self._y = np.where(x > 0, x, a * x)
-        return self._y
+        y = np.where(x > 0, x, self._slope(x) * x)
+        self.save_for_backward(y, x)
+        return y
 
-    def backward(self, grad_out) -> np.ndarray:
-        grad_out = _check_grad(self, grad_out)
-        x, a = self._x, self._slope(self._x)
+    def backward(self, grad_out, *, input_grad: bool = True) -> np.ndarray | None:
+        grad_out, x = self.saved(grad_out)
         neg = x <= 0
         gw = np.where(neg, x * grad_out, 0.0)
-        w = self.params["weight"]
-        if w.size == 1:
-            self.grads["weight"] = np.array([gw.sum()], dtype=w.dtype)
+        if self.params["weight"].size == 1:
+            self.accumulate("weight", gw.sum().reshape(1))
         else:
-            axes = tuple(i for i in range(x.ndim) if i != 1)
-            self.grads["weight"] = gw.sum(axis=axes).astype(w.dtype)
-        return np.where(neg, a * grad_out, grad_out)
+            self.accumulate("weight", gw.sum(axis=tuple(i for i in range(x.ndim) if i != 1)))
+        return np.where(neg, self._slope(x) * grad_out, grad_out) if input_grad else None
 
 
 class RReLU(Layer):
@@ -368,13 +377,16 @@ class RReLU(Layer):
     is the fixed mean ``(lower + upper) / 2``.
     """
 
+    torch_twin = "RReLU"
+    torch_args = ("lower", "upper")
+
     def __init__(self, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
                  rng: np.random.Generator | int | None = None) -> None:
         super().__init__()
         if not 0 <= lower <= upper:
             raise ValueError(f"need 0 <= lower <= upper, got lower={lower}, upper={upper}")
         self.lower, self.upper = float(lower), float(upper)
-        self.rng = np.random.default_rng(rng) if isinstance(rng, (int, np.integer)) else rng
+        self.rng = None if rng is None else as_generator(rng)
 
     def forward(self, x) -> np.ndarray:
         x = as_float_array(x, "input")
@@ -384,13 +396,14 @@ class RReLU(Layer):
             slope = self.rng.uniform(self.lower, self.upper, size=x.shape).astype(x.dtype)
         else:
             slope = np.full(x.shape, (self.lower + self.upper) / 2, dtype=x.dtype)
-        self._slope = np.where(x > 0, 1.0, slope).astype(x.dtype)  # effective dy/dx
-        self._y = x * self._slope
-        return self._y
+        dydx = np.where(x > 0, 1.0, slope).astype(x.dtype)  # effective dy/dx
+        y = x * dydx
+        self.save_for_backward(y, dydx)
+        return y
 
-    def backward(self, grad_out) -> np.ndarray:
-        grad_out = _check_grad(self, grad_out)
-        return grad_out * self._slope
+    def backward(self, grad_out, *, input_grad: bool = True) -> np.ndarray | None:
+        grad_out, dydx = self.saved(grad_out)
+        return grad_out * dydx if input_grad else None
 
 
 class Maxout(Layer):
@@ -406,6 +419,8 @@ class Maxout(Layer):
     Shape: size ``C`` along ``dim`` (a multiple of ``pieces``) -> ``C // pieces``.
     """
 
+    torch_args = ("pieces", "dim")
+
     def __init__(self, pieces: int = 2, dim: int = -1) -> None:
         super().__init__()
         if not isinstance(pieces, (int, np.integer)) or pieces < 1:
@@ -415,20 +430,19 @@ class Maxout(Layer):
     def forward(self, x) -> np.ndarray:
         x = as_float_array(x, "input")
         grouped, moved_shape = _group(x, self.pieces, self.dim)
-        self._arg = grouped.argmax(axis=-1)  # first maximum on ties
-        self._grouped_shape, self._moved_shape, self._dtype = grouped.shape, moved_shape, x.dtype
-        self._y = np.moveaxis(grouped.max(axis=-1), -1, self.dim)
-        return self._y
+        winner = grouped.argmax(axis=-1)  # first maximum on ties
+        y = np.moveaxis(grouped.max(axis=-1), -1, self.dim)
+        self.save_for_backward(y, winner, grouped.shape, moved_shape, x.dtype)
+        return y
 
-    def backward(self, grad_out) -> np.ndarray:
-        grad_out = _check_grad(self, grad_out)
+    def backward(self, grad_out, *, input_grad: bool = True) -> np.ndarray | None:
+        grad_out, winner, grouped_shape, moved_shape, dtype = self.saved(grad_out)
+        if not input_grad:
+            return None
+        grad = np.zeros(grouped_shape, dtype=dtype)
         g = np.moveaxis(grad_out, self.dim, -1)
-        grad = np.zeros(self._grouped_shape, dtype=self._dtype)
-        np.put_along_axis(grad, self._arg[..., None], g[..., None], axis=-1)
-        return np.moveaxis(grad.reshape(self._moved_shape), -1, self.dim)
-
-    def __repr__(self) -> str:
-        return f"Maxout(pieces={self.pieces}, dim={self.dim})"
+        np.put_along_axis(grad, winner[..., None], g[..., None], axis=-1)
+        return np.moveaxis(grad.reshape(moved_shape), -1, self.dim)
 
 
 class Softmax(Layer):
@@ -440,6 +454,9 @@ class Softmax(Layer):
     Shape: any -> same.
     """
 
+    torch_twin = "Softmax"
+    torch_args = ("dim",)
+
     def __init__(self, dim: int = -1) -> None:
         super().__init__()
         if not isinstance(dim, (int, np.integer)):
@@ -447,16 +464,14 @@ class Softmax(Layer):
         self.dim = int(dim)
 
     def forward(self, x) -> np.ndarray:
-        self._y = softmax(x, self.dim)
-        return self._y
+        a = softmax(x, self.dim)
+        self.save_for_backward(a, a)
+        return a
 
-    def backward(self, grad_out) -> np.ndarray:
-        grad_out = _check_grad(self, grad_out)
-        a = self._y
-        return a * (grad_out - np.sum(grad_out * a, axis=self.dim, keepdims=True))
+    def backward(self, grad_out, *, input_grad: bool = True) -> np.ndarray | None:
+        grad_out, a = self.saved(grad_out)
+        return a * (grad_out - np.sum(grad_out * a, axis=self.dim, keepdims=True)) if input_grad else None
 
-    def __repr__(self) -> str:
-        return f"Softmax(dim={self.dim})"
 
 
 #: Element-wise activations by name (the keys of ``dlnotes.models.ACTIVATIONS`` where they exist).

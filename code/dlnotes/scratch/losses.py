@@ -40,19 +40,6 @@ __all__ = [
     "MultiMarginLoss",
 ]
 
-_REDUCTIONS = ("mean", "sum")
-
-
-def _check_reduction(reduction: str) -> str:
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"reduction must be one of {_REDUCTIONS}, got {reduction!r}")
-    return reduction
-
-
-def _reduce(per_sample: np.ndarray, reduction: str) -> float:
-    return float(per_sample.mean() if reduction == "mean" else per_sample.sum())
-
-
 # --------------------------------------------------------------------------- functions
 
 
@@ -86,8 +73,8 @@ def _check_class_target(target, n: int, n_classes: int) -> np.ndarray:
     return t.astype(np.intp)
 
 
-def _prepare_logits_target(logits, target) -> tuple[np.ndarray, np.ndarray, bool, bool]:
-    """Return (2-D logits, target, was_1d, target_is_prob)."""
+def _prepare_logits_target(logits, target) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Return (2-D logits, target, target_is_prob)."""
     z = as_float_array(logits, "logits", ndim=(1, 2))
     was_1d = z.ndim == 1
     if was_1d:
@@ -101,8 +88,8 @@ def _prepare_logits_target(logits, target) -> tuple[np.ndarray, np.ndarray, bool
     if t.ndim == 2 and np.issubdtype(t.dtype, np.floating):
         if t.shape != z.shape:
             raise ValueError(f"probability target must have the logits' shape {z.shape}, got {t.shape}")
-        return z, t.astype(z.dtype, copy=False), was_1d, True
-    return z, _check_class_target(t, n, c), was_1d, False
+        return z, t.astype(z.dtype, copy=False), True
+    return z, _check_class_target(t, n, c), False
 
 
 def softmax_cross_entropy(logits: np.ndarray, target: np.ndarray, reduction: str = "mean") -> float:
@@ -215,43 +202,31 @@ class CrossEntropyLoss(Loss):
 
     ``forward(logits, target)``: ``target`` is either integer class indices
     (shape ``(N,)``) or class probabilities (float, shape ``(N, C)``).
-    Stable for any logits (log-sum-exp). ``backward()`` returns
-    ``(softmax(logits) - one_hot(target)) / N`` (for probability targets:
-    ``(softmax * sum(target) - target) / N``). ``reduction="sum"`` drops the
-    ``1/N``. (No ``weight``, ``ignore_index`` or ``label_smoothing``.)
+    Stable for any logits (log-sum-exp). The gradient of each sample's term
+    is ``softmax(logits) - one_hot(target)`` (for probability targets:
+    ``softmax * sum(target) - target``); ``reduction="mean"`` divides by N.
+    (No ``weight``, ``ignore_index`` or ``label_smoothing``.)
 
     Shape: logits ``(N, C)`` or ``(C,)`` (then the target is a scalar or ``(C,)``).
     """
 
-    def __init__(self, reduction: str = "mean") -> None:
-        self.reduction = _check_reduction(reduction)
-        self._cache: tuple | None = None
+    torch_twin = "CrossEntropyLoss"
 
-    def forward(self, logits: np.ndarray, target: np.ndarray) -> float:
-        z, t, was_1d, is_prob = _prepare_logits_target(logits, target)
+    def _forward(self, logits, target):
+        z, t, is_prob = _prepare_logits_target(logits, target)
         logp = log_softmax(z, dim=1)
-        n = z.shape[0]
         if is_prob:
-            per_sample = -(t * logp).sum(axis=1)
+            terms = -(t * logp).sum(axis=1)
         else:
-            per_sample = -logp[np.arange(n), t]
-        self._cache = (logp, t, was_1d, is_prob)
-        return _reduce(per_sample, self.reduction)
+            terms = -logp[np.arange(len(z)), t]
+        return terms, (logp, t, is_prob)
 
-    def backward(self) -> np.ndarray:
-        if self._cache is None:
-            raise RuntimeError("call forward before backward")
-        logp, t, was_1d, is_prob = self._cache
+    def _backward(self, logp, t, is_prob):
         p = np.exp(logp)
-        n = logp.shape[0]
         if is_prob:
-            grad = p * t.sum(axis=1, keepdims=True) - t
-        else:
-            grad = p.copy()
-            grad[np.arange(n), t] -= 1.0
-        if self.reduction == "mean":
-            grad /= n
-        return grad[0] if was_1d else grad
+            return p * t.sum(axis=1, keepdims=True) - t
+        p[np.arange(len(p)), t] -= 1.0
+        return p
 
 
 def _same_shape(prediction, target, pname: str = "prediction") -> tuple[np.ndarray, np.ndarray]:
@@ -274,13 +249,10 @@ class BCELoss(Loss):
     Shape: prediction and target have the same (any) shape; prediction in [0, 1].
     """
 
-    EPS = 1e-12
+    torch_twin = "BCELoss"
+    EPS = float(np.float32(1e-12))  # torch clamps with a float32 1e-12, also in float64
 
-    def __init__(self, reduction: str = "mean") -> None:
-        self.reduction = _check_reduction(reduction)
-        self._cache: tuple | None = None
-
-    def forward(self, prediction: np.ndarray, target: np.ndarray) -> float:
+    def _forward(self, prediction, target):
         p, y = _same_shape(prediction, target)
         if np.any(~(p >= 0)) or np.any(~(p <= 1)):
             raise ValueError("BCELoss expects probabilities in [0, 1] (apply a sigmoid, "
@@ -288,51 +260,33 @@ class BCELoss(Loss):
         with np.errstate(divide="ignore"):
             log_p = np.maximum(np.log(p), -100.0)
             log_1mp = np.maximum(np.log1p(-p), -100.0)
-        per_elem = -(y * log_p + (1.0 - y) * log_1mp)
-        self._cache = (p, y)
-        return _reduce(per_elem, self.reduction)
+        return -(y * log_p + (1.0 - y) * log_1mp), (p, y)
 
-    def backward(self) -> np.ndarray:
-        if self._cache is None:
-            raise RuntimeError("call forward before backward")
-        p, y = self._cache
-        grad = (p - y) / np.maximum(p * (1.0 - p), self.EPS)
-        return grad / p.size if self.reduction == "mean" else grad
+    def _backward(self, p, y):
+        return (p - y) / np.maximum(p * (1.0 - p), self.EPS)
 
 
 class BCEWithLogitsLoss(Loss):
     """Sigmoid + binary cross-entropy from logits, like ``torch.nn.BCEWithLogitsLoss``.
 
-    Stable form: ``max(z, 0) - z y + log(1 + exp(-|z|))``; gradient
-    ``(sigmoid(z) - y) / n``.
+    Stable form: ``max(z, 0) - z y + log(1 + exp(-|z|))``; the gradient of
+    each term is ``sigmoid(z) - y``.
 
     Shape: logits and target have the same (any) shape.
     """
 
-    def __init__(self, reduction: str = "mean") -> None:
-        self.reduction = _check_reduction(reduction)
-        self._cache: tuple | None = None
+    torch_twin = "BCEWithLogitsLoss"
 
-    def forward(self, logits: np.ndarray, target: np.ndarray) -> float:
+    def _forward(self, logits, target):
         z, y = _same_shape(logits, target, "logits")
-        per_elem = np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))
-        self._cache = (z, y)
-        return _reduce(per_elem, self.reduction)
+        return np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z))), (z, y)
 
-    def backward(self) -> np.ndarray:
-        if self._cache is None:
-            raise RuntimeError("call forward before backward")
-        z, y = self._cache
-        grad = sigmoid(z) - y
-        return grad / z.size if self.reduction == "mean" else grad
+    def _backward(self, z, y):
+        return sigmoid(z) - y
 
 
 class _ElementwiseLoss(Loss):
     """A loss ``reduce(f(x - y))`` of the element-wise difference; subclasses give f and f'."""
-
-    def __init__(self, reduction: str = "mean") -> None:
-        self.reduction = _check_reduction(reduction)
-        self._diff: np.ndarray | None = None
 
     @staticmethod
     def _value(diff: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
@@ -342,16 +296,12 @@ class _ElementwiseLoss(Loss):
     def _derivative(diff: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def forward(self, prediction: np.ndarray, target: np.ndarray) -> float:
+    def _forward(self, prediction, target):
         x, y = _same_shape(prediction, target)
-        self._diff = x - y
-        return _reduce(self._value(self._diff), self.reduction)
+        return self._value(x - y), (x - y,)
 
-    def backward(self) -> np.ndarray:
-        if self._diff is None:
-            raise RuntimeError("call forward before backward")
-        grad = self._derivative(self._diff)
-        return grad / grad.size if self.reduction == "mean" else grad
+    def _backward(self, diff):
+        return self._derivative(diff)
 
 
 class MSELoss(_ElementwiseLoss):
@@ -361,6 +311,8 @@ class MSELoss(_ElementwiseLoss):
 
     Shape: prediction and target have the same (any) shape.
     """
+
+    torch_twin = "MSELoss"
 
     @staticmethod
     def _value(diff: np.ndarray) -> np.ndarray:
@@ -378,6 +330,8 @@ class L1Loss(_ElementwiseLoss):
 
     Shape: prediction and target have the same (any) shape.
     """
+
+    torch_twin = "L1Loss"
 
     @staticmethod
     def _value(diff: np.ndarray) -> np.ndarray:
@@ -400,41 +354,36 @@ class MultiMarginLoss(Loss):
     Shape: scores ``(N, C)`` (or ``(C,)`` with a scalar target); target ``(N,)`` integers.
     """
 
+    torch_twin = "MultiMarginLoss"
+
     def __init__(self, p: int = 1, margin: float = 1.0, reduction: str = "mean",
                  normalize: bool = True) -> None:
+        super().__init__(reduction)
         if p not in (1, 2):
             raise ValueError(f"p must be 1 or 2 (as in torch), got {p!r}")
         self.p = p
         self.margin = float(margin)
-        self.reduction = _check_reduction(reduction)
         self.normalize = bool(normalize)
-        self._cache: tuple | None = None
 
-    def forward(self, scores: np.ndarray, target: np.ndarray) -> float:
-        s, t, was_1d, is_prob = _prepare_logits_target(scores, target)
+    @classmethod
+    def from_torch_module(cls, module, dtype) -> "MultiMarginLoss":
+        loss = super().from_torch_module(module, dtype)  # the reduction; no class weights
+        loss.p, loss.margin = module.p, float(module.margin)
+        return loss
+
+    def _forward(self, scores, target):
+        s, t, is_prob = _prepare_logits_target(scores, target)
         if is_prob:
             raise TypeError("MultiMarginLoss needs integer class indices as target, not probabilities")
-        n, c = s.shape
-        rows = np.arange(n)
+        rows = np.arange(len(s))
         h = self.margin - s[rows, t][:, None] + s  # (N, C)
         h[rows, t] = 0.0                             # the true class does not compete with itself
         active = h > 0
-        terms = np.where(active, h, 0.0) ** self.p
-        per_sample = terms.sum(axis=1)
-        if self.normalize:
-            per_sample = per_sample / c
-        self._cache = (h, active, t, was_1d, n, c)
-        return _reduce(per_sample, self.reduction)
+        terms = (np.where(active, h, 0.0) ** self.p).sum(axis=1)
+        c = s.shape[1] if self.normalize else 1
+        return terms / c, (h, active, t, c)
 
-    def backward(self) -> np.ndarray:
-        if self._cache is None:
-            raise RuntimeError("call forward before backward")
-        h, active, t, was_1d, n, c = self._cache
+    def _backward(self, h, active, t, c):
         g = np.where(active, 1.0 if self.p == 1 else 2.0 * h, 0.0)  # d term / d s_j
-        rows = np.arange(n)
-        g[rows, t] = -g.sum(axis=1)
-        if self.normalize:
-            g /= c
-        if self.reduction == "mean":
-            g /= n
-        return g[0] if was_1d else g
+        g[np.arange(len(g)), t] = -g.sum(axis=1)
+        return g / c

@@ -13,7 +13,8 @@ To write a new optimiser, subclass :class:`Optimizer` and implement
 
 from __future__ import annotations
 
-from typing import Iterable
+import warnings
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -23,27 +24,41 @@ __all__ = ["parameter_slots", "Optimizer", "SGD", "clip_grad_norm"]
 
 
 def parameter_slots(model: Layer | Iterable[Layer]) -> list[tuple[Layer, str]]:
-    """``(layer, name)`` for every parameter of ``model`` (nested ``Sequential`` included)."""
+    """``(layer, name)`` for every parameter of ``model``, each once.
+
+    A layer shared inside a model (weight tying) is listed once, as torch's
+    ``model.parameters()`` does; a layer given twice in a list is listed once
+    with a warning (torch warns about duplicate parameters too).
+    """
     if isinstance(model, Layer):
-        if hasattr(model, "layers"):
-            return parameter_slots(model.layers)
-        return [(model, name) for name in model.params]
-    try:
-        items = list(model)
-    except TypeError:
-        raise TypeError(f"expected a Layer or an iterable of Layers, got {type(model).__name__}") from None
+        items = [model]
+    else:
+        try:
+            items = list(model)
+        except TypeError:
+            raise TypeError("expected a Layer or an iterable of Layers, "
+                            f"got {type(model).__name__}") from None
     slots: list[tuple[Layer, str]] = []
+    seen: set[int] = set()
     for item in items:
         if not isinstance(item, Layer):
             raise TypeError(f"expected Layers, got a {type(item).__name__} (numpy optimisers "
                             "take numpy layers, not torch parameters)")
-        slots += parameter_slots(item)
+        if id(item) in seen:
+            warnings.warn(f"the optimiser was given the same {type(item).__name__} twice; "
+                          "its parameters are updated once per step", stacklevel=3)
+        for layer in item.modules():
+            for name in layer.params:
+                if id(layer.params[name]) not in seen:
+                    seen.add(id(layer.params[name]))
+                    slots.append((layer, name))
+        seen.add(id(item))
     return slots
 
 
 class Optimizer:
     """Base class: ``step()`` updates every parameter that has a gradient; ``zero_grad()``
-    zeroes the gradients."""
+    clears the gradients (numpy layers *add* to them in every backward, as in torch)."""
 
     def __init__(self, params: Layer | Iterable[Layer], lr: float) -> None:
         if not (isinstance(lr, (int, float)) and lr > 0):
@@ -66,10 +81,9 @@ class Optimizer:
             self.update(layer.params[name], grad, state)
 
     def zero_grad(self) -> None:
+        """Clear the gradients (torch's ``set_to_none=True``): the next backward starts afresh."""
         for layer, name in self.slots:
-            grad = layer.grads.get(name)
-            if grad is not None:
-                grad.fill(0.0)
+            layer.grads.pop(name, None)
 
 
 class SGD(Optimizer):

@@ -1,111 +1,92 @@
-"""Training a numpy model with no torch at all: mini-batches, :func:`fit`, :func:`evaluate`.
+"""Training a numpy model with no torch at all: :func:`fit`, :func:`evaluate`, :func:`predict`.
 
-The twin of :func:`dlnotes.train.fit` for the numpy layers of
-:mod:`dlnotes.scratch`: forward, loss, backward, optimiser step, batch after
-batch. It returns the same :class:`dlnotes.train.History`.
+The twin of :mod:`dlnotes.train` for the numpy layers of :mod:`dlnotes.scratch`:
+the same arguments in the same order, the same :class:`~dlnotes.history.History`.
+Batches come from :class:`dlnotes.data.Batches` over numpy arrays.
 """
 
 from __future__ import annotations
 
 import time
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from ..train import History
-from ..utils import rng as make_rng
-from .base import Layer, Loss
-from .layers import Sequential
+from ..history import History, check_batches, end_epoch, resolve_metric, summed
+from .base import Layer, Loss, no_grad
+from .losses import CrossEntropyLoss
+from .optim import SGD
 
-__all__ = ["iterate_minibatches", "fit", "evaluate", "predict"]
-
-
-def iterate_minibatches(x: np.ndarray, y: np.ndarray, batch_size: int, *,
-                        shuffle: bool = False, rng: np.random.Generator | None = None,
-                        ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Yield ``(x[idx], y[idx])`` batches; with ``shuffle`` a permutation drawn from ``rng``.
-
-    Shape: each batch is ``(B, ...)`` with ``B <= batch_size``.
-    """
-    n = len(x)
-    if len(y) != n:
-        raise ValueError(f"x and y differ in length: {n} vs {len(y)}")
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be positive, got {batch_size}")
-    if shuffle:
-        if rng is None:
-            raise ValueError("shuffle=True needs rng= (no hidden global random state)")
-        order = rng.permutation(n)
-        for i in range(0, n, batch_size):
-            idx = order[i:i + batch_size]
-            yield x[idx], y[idx]
-    else:
-        for i in range(0, n, batch_size):
-            yield x[i:i + batch_size], y[i:i + batch_size]
+__all__ = ["fit", "evaluate", "predict"]
 
 
 def predict(model: Layer, x: np.ndarray, batch_size: int = 4096) -> np.ndarray:
-    """Outputs of ``model`` on ``x`` in chunks (evaluation mode).
+    """Outputs of ``model`` on ``x`` in chunks (evaluation mode, nothing saved for backward).
 
     Shape: ``(N, ...)`` -> ``(N, n_outputs)``.
     """
+    if len(x) == 0:
+        raise ValueError("predict() got no examples")
     was_training = model.training
     model.eval()
     try:
-        return np.concatenate([model.forward(x[i:i + batch_size]) for i in range(0, len(x), batch_size)])
+        with no_grad(model):
+            return np.concatenate([model(x[i:i + batch_size]) for i in range(0, len(x), batch_size)])
     finally:
         model.train(was_training)
 
 
-def evaluate(model: Layer, loss_fn: Loss, x: np.ndarray, y: np.ndarray,
-             batch_size: int = 4096) -> tuple[float, float]:
-    """Mean loss and accuracy of a numpy classifier on ``(x, y)``."""
-    if len(x) == 0:
-        raise ValueError("evaluate() got no examples")
-    out = predict(model, x, batch_size)
-    return float(loss_fn(out, y)), float(np.mean(out.argmax(axis=1) == y))
+def evaluate(model: Layer, batches: Iterable, loss_fn: Loss | None = None, *,
+             metric: str | Callable | None = "acc") -> tuple[float, float | None]:
+    """Mean loss and metric (accuracy by default) of a numpy model over ``batches`` of ``(x, y)``."""
+    loss_fn = loss_fn or CrossEntropyLoss()
+    _, metric_fn = resolve_metric(metric)
+    was_training = model.training
+    model.eval()
+
+    def run(x, y):
+        out = model(x)
+        return loss_fn(out, y), None if metric_fn is None else metric_fn(out, y)
+
+    try:
+        with no_grad(model, loss_fn):
+            return summed(batches, run)
+    finally:
+        model.train(was_training)
 
 
-def fit(model: Layer, loss_fn: Loss, optimizer, x: np.ndarray, y: np.ndarray, *,
-        epochs: int, batch_size: int = 128, seed: int | np.random.Generator = 0,
-        val: tuple[np.ndarray, np.ndarray] | None = None, verbose: bool = True,
-        on_epoch_end: Callable[[int, History], None] | None = None) -> History:
-    """Train a numpy classifier with mini-batches; return a :class:`dlnotes.train.History`.
+def fit(model: Layer, train: Iterable, val: Iterable | None = None, *, epochs: int,
+        optimizer=None, lr: float = 0.1, loss_fn: Loss | None = None,
+        metric: str | Callable | None = "acc", verbose: bool = True,
+        on_epoch_end: Callable[[int, History], bool | None] | None = None) -> History:
+    """Train a numpy model on ``train``, a re-iterable source of ``(x, y)`` batches; return a History.
 
-    Each step: ``loss_fn(model.forward(xb), yb)``, ``model.backward(loss_fn.backward())``,
-    ``optimizer.step()`` (the numpy layers overwrite ``grads`` in every backward, so
-    there is nothing to zero). ``seed`` drives the shuffling. Training metrics are
-    averaged over the epoch's batches (as the weights change), like
-    :func:`dlnotes.train.fit`; ``epoch_seconds`` times the training part only.
+    Each step: clear the gradients, forward, loss, backward, optimiser step.
+    Arguments as in :func:`dlnotes.train.fit`.
     """
     if epochs < 1:
         raise ValueError(f"epochs must be >= 1, got {epochs}")
-    gen = make_rng(seed)
-    history = History()
+    check_batches(train, "train")
+    check_batches(val, "val")
+    loss_fn = loss_fn or CrossEntropyLoss()
+    optimizer = optimizer or SGD(model, lr=lr)
+    metric_name, metric_fn = resolve_metric(metric)
+    history = History(metric_name)
     for epoch in range(1, epochs + 1):
         model.train()
         start = time.perf_counter()
-        sum_loss, correct, n = 0.0, 0, 0
-        for xb, yb in iterate_minibatches(x, y, batch_size, shuffle=True, rng=gen):
-            out = model.forward(xb)
-            loss = loss_fn(out, yb)
-            if isinstance(model, Sequential):  # nothing needs dL/d(input) when training
-                model.backward(loss_fn.backward(), input_grad=False)
-            else:
-                model.backward(loss_fn.backward())
+        sum_loss, sum_metric, n = 0.0, 0.0, 0
+        for x, y in train:
+            optimizer.zero_grad()
+            out = model(x)
+            loss = loss_fn(out, y)
+            model.backward(loss_fn.backward(), input_grad=False)
             optimizer.step()
-            sum_loss += loss * len(yb)
-            correct += int(np.count_nonzero(out.argmax(axis=1) == yb))
-            n += len(yb)
-        history.epoch_seconds.append(time.perf_counter() - start)
-        history.train_loss.append(sum_loss / n)
-        history.train_acc.append(correct / n)
-        if val is not None:
-            vl, va = evaluate(model, loss_fn, *val)
-            history.val_loss.append(vl)
-            history.val_acc.append(va)
-        if verbose:
-            print(history.summary(), flush=True)
-        if on_epoch_end is not None:
-            on_epoch_end(epoch, history)
+            sum_loss += loss * len(y)
+            sum_metric += metric_fn(out, y) * len(y) if metric_fn else 0.0
+            n += len(y)
+        val_result = evaluate(model, val, loss_fn, metric=metric) if val is not None else None
+        if end_epoch(history, epoch, epochs, n, sum_loss, sum_metric, val_result,
+                     time.perf_counter() - start, verbose, on_epoch_end):
+            break
     return history

@@ -18,7 +18,7 @@ exponentially many units in two layers but only linearly many in a deep net.
 from __future__ import annotations
 
 import itertools
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

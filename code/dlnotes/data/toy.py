@@ -2,7 +2,7 @@
 
 These are *toy* data sets, generated from a seed: the chapters label them as
 such and never use them in place of real data. Every generator takes an
-explicit ``seed`` (an int or a ``np.random.Generator``), so there is no hidden
+explicit ``rng`` (an int or a ``np.random.Generator``), so there is no hidden
 global random state.
 
 Shape: every generator returns ``X`` of shape ``(n, 2)`` (float64) and ``y`` of
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .utils import rng as make_rng
+from ..utils import as_generator
 
 __all__ = ["two_spirals", "two_moons", "circles", "TOY_DATASETS", "make"]
 
@@ -31,7 +31,7 @@ def _sizes(n: int) -> tuple[int, int]:
 
 
 def two_spirals(n: int = 300, *, turns: float = 1.5, noise: float = 0.08,
-                seed: int | np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+                rng: int | np.random.Generator | None) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaved spiral arms (class 0 and class 1), each making ``turns`` turns.
 
     The arms are point-symmetric copies of each other; ``noise`` is the standard
@@ -40,7 +40,7 @@ def two_spirals(n: int = 300, *, turns: float = 1.5, noise: float = 0.08,
     n, noise = _check(n, noise)
     if not np.isfinite(turns) or turns <= 0:
         raise ValueError(f"turns must be a positive number, got {turns!r}")
-    gen = make_rng(seed)
+    gen = as_generator(rng)
     n0, n1 = _sizes(n)
     parts = []
     for k, m in ((0, n0), (1, n1)):
@@ -55,10 +55,10 @@ def two_spirals(n: int = 300, *, turns: float = 1.5, noise: float = 0.08,
 
 
 def two_moons(n: int = 300, *, noise: float = 0.1,
-              seed: int | np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+              rng: int | np.random.Generator | None) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaving half circles: class 0 the upper moon, class 1 the lower one."""
     n, noise = _check(n, noise)
-    gen = make_rng(seed)
+    gen = as_generator(rng)
     n0, n1 = _sizes(n)
     a0 = gen.uniform(0.0, np.pi, n0)
     a1 = gen.uniform(0.0, np.pi, n1)
@@ -70,12 +70,12 @@ def two_moons(n: int = 300, *, noise: float = 0.1,
 
 
 def circles(n: int = 300, *, factor: float = 0.5, noise: float = 0.08,
-            seed: int | np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+            rng: int | np.random.Generator | None) -> tuple[np.ndarray, np.ndarray]:
     """Two concentric rings: class 0 the outer ring (radius 1), class 1 the inner one (``factor``)."""
     n, noise = _check(n, noise)
     if not 0 < factor < 1:
         raise ValueError(f"factor (inner radius) must lie in (0, 1), got {factor!r}")
-    gen = make_rng(seed)
+    gen = as_generator(rng)
     n0, n1 = _sizes(n)
     a = gen.uniform(0.0, 2 * np.pi, n)
     r = np.r_[np.ones(n0), np.full(n1, factor)]
@@ -88,11 +88,12 @@ def circles(n: int = 300, *, factor: float = 0.5, noise: float = 0.08,
 TOY_DATASETS = {"spirals": two_spirals, "moons": two_moons, "circles": circles}
 
 
-def make(name: str, n: int = 300, *, seed: int | np.random.Generator, **kwargs) -> tuple[np.ndarray, np.ndarray]:
+def make(name: str, n: int = 300, *, rng: int | np.random.Generator | None,
+         **kwargs) -> tuple[np.ndarray, np.ndarray]:
     """A toy data set by name (``"spirals"``, ``"moons"``, ``"circles"``).
 
     Shape: ``X`` ``(n, 2)``, ``y`` ``(n,)``.
     """
     if name not in TOY_DATASETS:
         raise ValueError(f"unknown toy data set {name!r}; choose one of {sorted(TOY_DATASETS)}")
-    return TOY_DATASETS[name](n, seed=seed, **kwargs)
+    return TOY_DATASETS[name](n, rng=rng, **kwargs)

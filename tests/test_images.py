@@ -1,4 +1,4 @@
-"""Tests of dlnotes.data with small IDX files the tests write themselves."""
+"""Tests of dlnotes.data.images and dlnotes.data.sources with small IDX files the tests write themselves."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dlnotes import data
 
@@ -73,8 +75,8 @@ def fake_dataset(monkeypatch, tmp_path):
     for key, arr in arrays.items():
         raw = idx_bytes(arr)
         (debian / (names[key] + ".gz")).write_bytes(gzip.compress(raw))
-        files[key] = data._File(names[key], hashlib.sha256(raw).hexdigest())
-    spec = data._Spec(name="toy", title="Toy", classes=("a", "b", "c"), files=files,
+        files[key] = data.images._File(names[key], hashlib.sha256(raw).hexdigest())
+    spec = data.images._Spec(name="toy", title="Toy", classes=("a", "b", "c"), files=files,
                       mirrors=("http://127.0.0.1:9/",), debian_dir=str(debian),
                       debian_package="dataset-toy")
     monkeypatch.setitem(data.DATASETS, "toy", spec)
@@ -104,8 +106,9 @@ def test_corrupt_source_is_rejected_and_not_kept(fake_dataset, tmp_path):
     raw = gzip.decompress(src.read_bytes())
     src.write_bytes(gzip.compress(raw[:-1] + bytes([raw[-1] ^ 0xFF])))  # flip the last byte
     root = tmp_path / "cache"
-    with pytest.raises(data.ChecksumError, match="expected"):
+    with pytest.raises(data.DataUnavailableError, match="expected") as info:
         data.fetch("toy", root=root, download=False)
+    assert f"Delete {src}" in str(info.value), "the message names the damaged copy to delete"
     assert not (root / "toy" / "t10k-labels-idx1-ubyte").exists()
     assert not list((root / "toy").glob("*.part"))
 
@@ -115,18 +118,24 @@ def test_truncated_gzip_is_rejected(fake_dataset, tmp_path):
     src = debian / "train-images-idx3-ubyte.gz"
     src.write_bytes(src.read_bytes()[:100])
     root = tmp_path / "cache"
-    with pytest.raises(data.ChecksumError):
+    with pytest.raises(data.DataUnavailableError, match="cannot read"):
         data.fetch("toy", root=root, download=False)
     assert not (root / "toy" / "train-images-idx3-ubyte").exists()
     assert not list((root / "toy").glob("*.part"))
 
 
 def test_corrupt_cached_file_is_deleted(fake_dataset, tmp_path):
+    spec, arrays, debian = fake_dataset
     root = tmp_path / "cache"
     paths = data.fetch("toy", root=root, download=False)
     target = paths["train_labels"]
     target.write_bytes(target.read_bytes()[:-2])  # truncate the cached copy
-    with pytest.raises(data.ChecksumError, match="deleted"):
+    assert data.fetch("toy", root=root, download=False)["train_labels"] == target
+    assert data.read_idx(target).shape == (6,), "fetched again from the Debian copy"
+    target.write_bytes(target.read_bytes()[:-2])
+    for f in debian.iterdir():  # no other source left: a clear error, nothing corrupt kept
+        f.unlink()
+    with pytest.raises(data.DataUnavailableError, match="corrupt.*deleted"):
         data.fetch("toy", root=root, download=False)
     assert not target.exists()
 
@@ -179,10 +188,10 @@ def test_two_features_and_subset():
     with pytest.raises(ValueError):
         data.two_features(np.zeros((28, 28)))
     labels = np.array([0, 1, 2, 1, 2, 2])
-    x, y = data.subset(np.arange(6), labels, classes=(2, 1), n_per_class=2, seed=0)
+    x, y = data.subset(np.arange(6), labels, classes=(2, 1), n_per_class=2, rng=0)
     assert list(y) == [0, 0, 1, 1] and set(x[:2]) <= {2, 4, 5} and set(x[2:]) == {1, 3}
     with pytest.raises(ValueError, match="only 1"):
-        data.subset(np.arange(6), labels, classes=(0,), n_per_class=2, seed=0)
+        data.subset(np.arange(6), labels, classes=(0,), n_per_class=2, rng=0)
 
 
 def test_real_fashion_mnist_when_available():
@@ -196,3 +205,89 @@ def test_real_fashion_mnist_when_available():
     assert ds.train_images.shape == (60000, 28, 28) and ds.test_images.shape == (10000, 28, 28)
     assert np.bincount(ds.train_labels).tolist() == [6000] * 10
     assert np.bincount(ds.test_labels).tolist() == [1000] * 10
+
+
+def test_read_idx_absurd_header_gives_the_package_error():
+    header = bytes([0, 0, 0x08, 3]) + struct.pack(">3I", 2**32 - 1, 2**32 - 1, 2**32 - 1)
+    with pytest.raises(data.IDXError, match="header announces"):
+        data.read_idx(header + b"\x00" * 10)
+
+
+def test_read_idx_damaged_gzip_names_the_file(tmp_path):
+    path = tmp_path / "bad-idx1-ubyte.gz"
+    path.write_bytes(gzip.compress(idx_bytes(np.arange(50, dtype=np.uint8)))[:30])
+    with pytest.raises(data.IDXError, match="bad-idx1-ubyte.gz.*damaged gzip"):
+        data.read_idx(path)
+    path.write_bytes(b"\x1f\x8b" + b"garbage" * 5)
+    with pytest.raises(data.IDXError, match="damaged gzip"):
+        data.read_idx(path)
+
+
+def test_empty_environment_variables_count_as_unset(monkeypatch):
+    monkeypatch.setenv("DLNOTES_DATASET", "")
+    assert data.default_dataset() == "fashion-mnist"
+    monkeypatch.delenv("DLNOTES_DATA", raising=False)
+    default = data.data_root()
+    monkeypatch.setenv("DLNOTES_DATA", "")
+    assert data.data_root() == default
+
+
+def test_data_folder_that_is_a_file_gets_a_possible_advice(fake_dataset, tmp_path):
+    not_a_folder = tmp_path / "cache"
+    not_a_folder.write_text("oops")
+    with pytest.raises(data.DataUnavailableError, match="is a file.*move or delete"):
+        data.fetch("toy", root=not_a_folder, download=False)
+
+
+def test_checksum_failure_on_the_first_mirror_tries_the_second(fake_dataset, tmp_path, monkeypatch):
+    from dlnotes.data import sources
+
+    spec, arrays, debian = fake_dataset
+    for f in debian.iterdir():
+        f.unlink()
+    good = {f.filename: idx_bytes(arrays[key]) for key, f in spec.files.items()}
+    spec2 = data.images._Spec(**{**spec.__dict__, "mirrors": ("http://bad/", "http://good/")})
+    monkeypatch.setitem(data.DATASETS, "toy", spec2)
+    tried = []
+
+    def fake_download(url, target, expected, progress):
+        tried.append(url)
+        name = url.rsplit("/", 1)[-1][:-3]
+        raw = good[name] if url.startswith("http://good/") else b"corrupt"
+        src = tmp_path / ("dl-" + name + ".gz")
+        src.write_bytes(gzip.compress(raw))
+        sources.install_verified(src, target, expected, origin=url)
+
+    monkeypatch.setattr(sources, "_download", fake_download)
+    paths = data.fetch("toy", root=tmp_path / "cache", download=True, progress=False)
+    assert all(p.is_file() for p in paths.values())
+    assert [u.split("/")[2] for u in tried] == ["bad", "good"] * 4
+
+
+def test_corrupt_hand_placed_file_does_not_shadow_the_debian_copy(fake_dataset, tmp_path):
+    spec, arrays, debian = fake_dataset
+    root = tmp_path / "cache"
+    (root / "toy").mkdir(parents=True)
+    (root / "toy" / "train-labels-idx1-ubyte.gz").write_bytes(b"not a gzip file")
+    paths = data.fetch("toy", root=root, download=False)
+    np.testing.assert_array_equal(data.read_idx(paths["train_labels"]), arrays["train_labels"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from([np.uint8, np.int8, np.int16, np.int32, np.float32, np.float64]),
+       st.lists(st.integers(0, 5), min_size=1, max_size=4))
+def test_property_read_idx_roundtrips_any_shape(dtype, shape):
+    arr = np.arange(int(np.prod(shape)), dtype=np.int64).reshape(shape).astype(dtype)
+    out = data.read_idx(idx_bytes(arr))
+    assert out.shape == tuple(shape) and out.dtype == np.dtype(dtype).newbyteorder("=")
+    np.testing.assert_array_equal(out, arr)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=64))
+def test_property_read_idx_on_garbage_raises_only_the_package_error(raw):
+    try:
+        out = data.read_idx(raw)
+    except data.IDXError:
+        return
+    assert isinstance(out, np.ndarray)  # a valid header with matching data: an array

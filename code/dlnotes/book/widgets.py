@@ -9,16 +9,26 @@ view (``application/vnd.jupyter.widget-view+json``) *and* the static
 ``text/html``. Jupyter front-ends render the live widget; the book's Sphinx
 configuration (``nb_mime_priority_overrides`` in ``_config.yml``) drops the
 widget view for the HTML builder, so the website shows the static version.
+
+The static versions' CSS and JavaScript are package data files in
+``dlnotes/book/assets/`` (``widgets.css`` and one ``.js`` file per demo). Each
+page gets the CSS, the demo's data as a ``<script type="application/json">``
+block, and a bootstrap ``<script>(function (uid) { <file> })("<uid>")</script>``
+that runs the demo's JavaScript on its root element. Everything from the user
+(titles, labels, names) is HTML-escaped, and the JSON cannot close its tag.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import html
 import itertools
 import json
-from typing import Any, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from importlib.resources import files
+from typing import Any
 
 import numpy as np
 
@@ -50,16 +60,36 @@ def _fmt(v: Any) -> str:
     return str(v)
 
 
-_STYLE = """<style>
-.dlx{font-family:sans-serif;font-size:13px;border:1px solid #ddd;border-radius:6px;padding:8px;margin:6px 0;max-width:760px}
-.dlx .dlx-row{display:flex;align-items:center;gap:8px;margin:2px 0}
-.dlx label{min-width:70px;font-weight:600}
-.dlx input[type=range]{flex:1;max-width:320px}
-.dlx .dlx-val{min-width:60px;font-family:monospace}
-.dlx img{max-width:100%;height:auto;display:block;margin-top:6px}
-.dlx button{padding:1px 8px}
-.dlx .dlx-note{color:#666;font-size:11px;margin-top:4px}
-</style>"""
+@functools.lru_cache
+def _asset(name: str) -> str:
+    """The text of ``dlnotes/book/assets/<name>`` (read once)."""
+    text = (files("dlnotes.book") / "assets" / name).read_text(encoding="utf-8")
+    # Inlined in <style>/<script>: nothing in it may end the element early.
+    bad = ("</style", "<!--") if name.endswith(".css") else ("</script", "<script", "<!--")
+    if any(b in text.lower() for b in bad):
+        raise ValueError(f"asset {name} must not contain any of {bad} (it is inlined in the page)")
+    return text
+
+
+def _style() -> str:
+    return f"<style>\n{_asset('widgets.css')}</style>"
+
+
+def _json_for_script(obj: Any) -> str:
+    """JSON that is safe inside ``<script>``: no ``<``, ``>`` or ``&`` appears literally.
+
+    JSON only has these characters inside strings, where ``\\u003c`` etc. mean
+    the same, so ``</script>`` or ``<!--`` in a label cannot end the tag.
+    """
+    text = json.dumps(obj, allow_nan=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _scripts(uid: str, data: Any, js_file: str) -> str:
+    """The demo's data block and the bootstrap running ``js_file`` on element ``uid``."""
+    return (f'<script type="application/json" id="{uid}-data">{_json_for_script(data)}</script>\n'
+            f'<script>(function (root, data) {{\n{_asset(js_file)}}})(document.getElementById("{uid}"), '
+            f'JSON.parse(document.getElementById("{uid}-data").textContent));</script>')
 
 
 def _image_panel(controls: dict, render_png: Callable[..., bytes], title: str = ""):
@@ -143,27 +173,17 @@ class FramePlayer(_Demo):
         return f"<FramePlayer: {len(self.frames)} frames{': ' + self.title if self.title else ''}>"
 
     def static_html(self) -> str:
-        uid = _uid(self.title, self.labels, *self.frames)
-        data = [base64.b64encode(f).decode() for f in self.frames]
-        last = len(data) - 1
+        uid = _uid(self.title, self.labels, self.interval_ms, *self.frames)
+        data = {"frames": [base64.b64encode(f).decode() for f in self.frames],
+                "labels": [str(label) for label in self.labels], "interval": self.interval_ms}
         return (
-            f'{_STYLE}<div class="dlx" id="{uid}"><div><b>{html.escape(self.title)}</b></div>'
-            f'<div class="dlx-row"><button data-a="play">&#9654;</button><button data-a="prev">&#9664;</button>'
-            f'<button data-a="next">&#9654;&#9654;</button>'
-            f'<input type="range" min="0" max="{last}" step="1" value="0">'
+            f'{_style()}<div class="dlx" id="{uid}"><div><b>{html.escape(self.title)}</b></div>'
+            f'<div class="dlx-row"><button data-a="play">&#9654;</button>'
+            f'<button data-a="prev">&#9664;</button><button data-a="next">&#9654;&#9654;</button>'
+            f'<input type="range" min="0" max="{len(self.frames) - 1}" step="1" value="0">'
             f'<span class="dlx-val"></span></div><img alt="frame">'
             f'<div class="dlx-note">{html.escape(self.note)}</div></div>\n'
-            "<script>(function(){"
-            f'var r=document.getElementById("{uid}");var F={json.dumps(data)};var L={json.dumps(self.labels)};'
-            'var s=r.querySelector("input"),im=r.querySelector("img"),v=r.querySelector(".dlx-val"),t=null;'
-            'function show(){var i=+s.value;im.src="data:image/png;base64,"+F[i];v.textContent=L[i];}'
-            'function step(d){s.value=Math.min(Math.max(+s.value+d,0),F.length-1);show();}'
-            's.addEventListener("input",show);'
-            'r.querySelector("[data-a=prev]").onclick=function(){step(-1)};'
-            'r.querySelector("[data-a=next]").onclick=function(){step(1)};'
-            'r.querySelector("[data-a=play]").onclick=function(){if(t){clearInterval(t);t=null;return;}'
-            f'if(+s.value==F.length-1){{s.value=0;}}t=setInterval(function(){{if(+s.value>=F.length-1){{clearInterval(t);t=null;}}else step(1);}},{self.interval_ms});}};'
-            "show();})();</script>"
+            + _scripts(uid, data, "frame_player.js")
         )
 
     def live_widget(self):
@@ -237,24 +257,19 @@ class Explorer(_Demo):
         frames = self.frames()
         names = list(self.params)
         values = [[_fmt(v) for v in self.params[k]] for k in names]
-        uid = _uid(self.title, values, *frames)
+        start = [self.params[k].index(self.initial[k]) for k in names]
+        uid = _uid(self.title, names, values, start, *frames)
         rows = "".join(
-            f'<div class="dlx-row"><label>{html.escape(k)}</label>'
+            f'<div class="dlx-row"><label>{html.escape(str(k))}</label>'
             f'<input type="range" min="0" max="{len(self.params[k]) - 1}" step="1" '
-            f'value="{self.params[k].index(self.initial[k])}"><span class="dlx-val"></span></div>'
-            for k in names)
-        data = [base64.b64encode(f).decode() for f in frames]
-        sizes = [len(self.params[k]) for k in names]
+            f'value="{i}"><span class="dlx-val"></span></div>'
+            for k, i in zip(names, start))
+        data = {"frames": [base64.b64encode(f).decode() for f in frames], "values": values,
+                "sizes": [len(self.params[k]) for k in names]}
         return (
-            f'{_STYLE}<div class="dlx" id="{uid}"><div><b>{html.escape(self.title)}</b></div>{rows}'
+            f'{_style()}<div class="dlx" id="{uid}"><div><b>{html.escape(self.title)}</b></div>{rows}'
             f'<img alt="figure"><div class="dlx-note">{html.escape(self.note)}</div></div>\n'
-            "<script>(function(){"
-            f'var r=document.getElementById("{uid}");var F={json.dumps(data)};'
-            f'var V={json.dumps(values)};var S={json.dumps(sizes)};'
-            'var ins=r.querySelectorAll("input"),vs=r.querySelectorAll(".dlx-val"),im=r.querySelector("img");'
-            'function show(){var k=0;for(var i=0;i<ins.length;i++){k=k*S[i]+(+ins[i].value);'
-            'vs[i].textContent=V[i][+ins[i].value];}im.src="data:image/png;base64,"+F[k];}'
-            'ins.forEach(function(e){e.addEventListener("input",show)});show();})();</script>'
+            + _scripts(uid, data, "explorer.js")
         )
 
     def live_widget(self):
@@ -292,15 +307,29 @@ class LinearBoundaryExplorer(_Demo):
         X, y = np.asarray(X, dtype=float), np.asarray(y)
         if X.ndim != 2 or X.shape[1] != 2:
             raise ValueError(f"X must have shape (N, 2), got {X.shape}")
+        if len(X) == 0:
+            raise ValueError("X has no points")
+        if not np.isfinite(X).all():
+            raise ValueError("X must be finite (no nan or inf)")
         if y.shape != (len(X),) or not np.isin(y, (0, 1)).all():
             raise ValueError("y must be a vector of 0/1 labels, one per row of X")
         self.X, self.y = X, y.astype(int)
         self.names, self.xlabel, self.ylabel = list(names), xlabel, ylabel
         self.start = {"w1": float(w1), "w2": float(w2), "b": float(b)}
         self.limit, self.title = float(limit), title
+        self.box = self._window(X)
+
+    @staticmethod
+    def _window(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The plotted window: the data's range plus 8 % on each side.
+
+        An axis on which every point has the same value gets ±0.5 around it
+        instead of a zero-width range (which would put nan in the picture).
+        """
         lo, hi = X.min(axis=0), X.max(axis=0)
-        pad = 0.08 * (hi - lo)
-        self.box = (lo - pad, hi + pad)
+        span = hi - lo
+        pad = np.where(span > 0, 0.08 * span, 0.5)
+        return lo - pad, hi + pad
 
     def accuracy(self, w1: float, w2: float, b: float) -> float:
         """Fraction of points on the side the neuron predicts (z > 0 means class 1)."""
@@ -316,59 +345,43 @@ class LinearBoundaryExplorer(_Demo):
         from .plot import CLASS_COLORS
 
         W_, H_ = 420, 360
-        (x0, y0), (x1, y1) = self.box
+        (x0, y0), (x1, y1) = self.box[0].tolist(), self.box[1].tolist()
         pts = np.round(np.c_[(self.X[:, 0] - x0) / (x1 - x0) * W_,
                              H_ - (self.X[:, 1] - y0) / (y1 - y0) * H_], 1)
         circles = "".join(
             f'<circle cx="{px}" cy="{py}" r="3" fill="{CLASS_COLORS[k]}" stroke="white" stroke-width="0.5"/>'
             for (px, py), k in zip(pts.tolist(), self.y.tolist()))
-        uid = _uid(self.title, self.X.round(6).tolist(), self.y.tolist(), self.start, self.limit)
+        uid = _uid(self.title, self.X.round(6).tolist(), self.y.tolist(), self.start, self.limit,
+                   self.names, self.xlabel, self.ylabel)
         lim = self.limit
         sliders = "".join(
             f'<div class="dlx-row"><label>{k}</label><input type="range" data-k="{k}" min="{-lim}" '
             f'max="{lim}" step="0.01" value="{self.start[k]}"><span class="dlx-val"></span></div>'
             for k in ("w1", "w2", "b"))
         legend = " &nbsp; ".join(
-            f'<span style="color:{CLASS_COLORS[k]}">&#9679;</span> {html.escape(n)}'
+            f'<span style="color:{CLASS_COLORS[k]}">&#9679;</span> {html.escape(str(n))}'
             for k, n in enumerate(self.names))
         data = {"X": np.round(self.X, 6).tolist(), "y": self.y.tolist(), "box": [x0, x1, y0, y1],
                 "W": W_, "H": H_, "c1": CLASS_COLORS[1], "c0": CLASS_COLORS[0],
-                "xl": self.xlabel, "yl": self.ylabel}
+                "xl": str(self.xlabel), "yl": str(self.ylabel)}
         return (
-            f'{_STYLE}<div class="dlx" id="{uid}"><div><b>{html.escape(self.title)}</b></div>{sliders}'
+            f'{_style()}<div class="dlx" id="{uid}"><div><b>{html.escape(self.title)}</b></div>{sliders}'
             f'<div class="dlx-row"><span class="dlx-eq" style="font-family:monospace"></span></div>'
             f'<svg width="{W_ + 50}" height="{H_ + 40}" viewBox="-45 -5 {W_ + 50} {H_ + 40}">'
             f'<rect x="0" y="0" width="{W_}" height="{H_}" fill="white" stroke="#999"/>'
             f'<polygon class="dlx-half" fill-opacity="0.13"/>{circles}'
             f'<line class="dlx-line" stroke="black" stroke-width="2"/>'
-            f'<text x="{W_ / 2}" y="{H_ + 30}" text-anchor="middle" font-size="12">{html.escape(self.xlabel)}</text>'
+            f'<text x="{W_ / 2}" y="{H_ + 30}" text-anchor="middle" font-size="12">'
+            f'{html.escape(self.xlabel)}</text>'
             f'<text x="-30" y="{H_ / 2}" text-anchor="middle" font-size="12" '
             f'transform="rotate(-90 -30 {H_ / 2})">{html.escape(self.ylabel)}</text>'
             f'<text x="0" y="{H_ + 14}" font-size="10">{x0:.2f}</text>'
             f'<text x="{W_}" y="{H_ + 14}" font-size="10" text-anchor="end">{x1:.2f}</text>'
             f'<text x="-4" y="{H_}" font-size="10" text-anchor="end">{y0:.2f}</text>'
             f'<text x="-4" y="10" font-size="10" text-anchor="end">{y1:.2f}</text>'
-            f'</svg><div>{legend}; shaded: where z &gt; 0 (predicted {html.escape(self.names[1])})</div>'
+            f'</svg><div>{legend}; shaded: where z &gt; 0 (predicted {html.escape(str(self.names[1]))})</div>'
             f'<div class="dlx-note">{html.escape(self.note)}</div></div>\n'
-            "<script>(function(){"
-            f'var r=document.getElementById("{uid}");var D={json.dumps(data)};'
-            'var ins=r.querySelectorAll("input"),vs=r.querySelectorAll(".dlx-val");'
-            'var ln=r.querySelector(".dlx-line"),hp=r.querySelector(".dlx-half"),eq=r.querySelector(".dlx-eq");'
-            'function sx(x){return (x-D.box[0])/(D.box[1]-D.box[0])*D.W}'
-            'function sy(y){return D.H-(y-D.box[2])/(D.box[3]-D.box[2])*D.H}'
-            'function clip(w1,w2,b){var c=[[D.box[0],D.box[2]],[D.box[1],D.box[2]],[D.box[1],D.box[3]],[D.box[0],D.box[3]]];'
-            'var pos=[],seg=[];for(var i=0;i<4;i++){var p=c[i],q=c[(i+1)%4];var zp=w1*p[0]+w2*p[1]+b,zq=w1*q[0]+w2*q[1]+b;'
-            'if(zp>0)pos.push(p);if((zp>0)!=(zq>0)){var t=zp/(zp-zq);var m=[p[0]+t*(q[0]-p[0]),p[1]+t*(q[1]-p[1])];pos.push(m);seg.push(m);}}'
-            'return [pos,seg];}'
-            'function upd(){var v={};ins.forEach(function(e,i){v[e.dataset.k]=+e.value;vs[i].textContent=(+e.value).toFixed(2);});'
-            'var ok=0;for(var i=0;i<D.X.length;i++){var z=v.w1*D.X[i][0]+v.w2*D.X[i][1]+v.b;if((z>0?1:0)==D.y[i])ok++;}'
-            'function sg(a){return (a<0?" \u2212 ":" + ")+Math.abs(a).toFixed(2)}'
-            'eq.textContent="z = "+v.w1.toFixed(2)+"\u00b7"+D.xl+sg(v.w2)+"\u00b7"+D.yl+sg(v.b)+"    accuracy "+(ok/D.X.length*100).toFixed(1)+" %";'
-            'var cs=clip(v.w1,v.w2,v.b);hp.setAttribute("points",cs[0].map(function(p){return sx(p[0])+","+sy(p[1])}).join(" "));'
-            'hp.setAttribute("fill",D.c1);'
-            'if(cs[1].length==2){ln.setAttribute("x1",sx(cs[1][0][0]));ln.setAttribute("y1",sy(cs[1][0][1]));'
-            'ln.setAttribute("x2",sx(cs[1][1][0]));ln.setAttribute("y2",sy(cs[1][1][1]));ln.style.display="";}else{ln.style.display="none";}}'
-            'ins.forEach(function(e){e.addEventListener("input",upd)});upd();})();</script>'
+            + _scripts(uid, data, "linear_boundary.js")
         )
 
     def figure(self, w1: float, w2: float, b: float):

@@ -20,39 +20,30 @@ Choosing the data set: pass ``name="mnist"`` or set ``DLNOTES_DATASET=mnist``.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import os
-import shutil
-import tempfile
+import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Sequence
 
 import numpy as np
 
+from ..utils import as_generator
+from .sources import data_root, fetch_file
+
 __all__ = [
     "DATASETS",
-    "DataUnavailableError",
-    "ChecksumError",
     "IDXError",
     "ImageData",
     "read_idx",
-    "data_root",
     "fetch",
     "load_images",
     "default_dataset",
     "two_features",
-    "train_val_split",
-    "Batches",
+    "images_to_float",
+    "to_tensors",
+    "subset",
 ]
-
-
-class DataUnavailableError(RuntimeError):
-    """The data set is not on this machine and could not be downloaded."""
-
-
-class ChecksumError(RuntimeError):
-    """A data file's SHA-256 does not match the pinned value (it was deleted)."""
 
 
 class IDXError(ValueError):
@@ -154,10 +145,13 @@ def read_idx(source: str | os.PathLike | bytes) -> np.ndarray:
         where = "<bytes>"
     else:
         path = Path(source)
-        opener = gzip.open if path.suffix == ".gz" else open
-        with opener(path, "rb") as fh:
-            raw = fh.read()
         where = str(path)
+        opener = gzip.open if path.suffix == ".gz" else open
+        try:
+            with opener(path, "rb") as fh:
+                raw = fh.read()
+        except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+            raise IDXError(f"{where}: damaged gzip file ({exc}); delete it and fetch it again") from exc
     if len(raw) < 4:
         raise IDXError(f"{where}: too short to be an IDX file ({len(raw)} bytes)")
     if raw[0] != 0 or raw[1] != 0:
@@ -172,7 +166,9 @@ def read_idx(source: str | os.PathLike | bytes) -> np.ndarray:
         raise IDXError(f"{where}: truncated header")
     shape = tuple(int(d) for d in np.frombuffer(raw, dtype=">u4", count=ndim, offset=4))
     dtype = _IDX_DTYPES[code]
-    expected = int(np.prod(shape)) * dtype.itemsize
+    expected = dtype.itemsize
+    for d in shape:  # Python integers: no overflow for absurd header dimensions
+        expected *= d
     if len(raw) - header != expected:
         raise IDXError(
             f"{where}: header announces shape {shape} ({expected} data bytes) "
@@ -186,20 +182,8 @@ def read_idx(source: str | os.PathLike | bytes) -> np.ndarray:
 
 
 def default_dataset() -> str:
-    """The data set the book uses: ``DLNOTES_DATASET`` or ``"fashion-mnist"``."""
-    return os.environ.get("DLNOTES_DATASET", "fashion-mnist").lower()
-
-
-def data_root() -> Path:
-    """Cache folder: ``$DLNOTES_DATA``, else ``data/`` of a book clone, else ``~/.cache/dlnotes``."""
-    env = os.environ.get("DLNOTES_DATA")
-    if env:
-        return Path(env)
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        if (parent / "_toc.yml").is_file() and (parent / "data").is_dir():
-            return parent / "data"
-    return Path.home() / ".cache" / "dlnotes"
+    """The data set the book uses: ``DLNOTES_DATASET`` or ``"fashion-mnist"`` (also when empty)."""
+    return os.environ.get("DLNOTES_DATASET", "").strip().lower() or "fashion-mnist"
 
 
 def _spec(name: str) -> _Spec:
@@ -209,58 +193,13 @@ def _spec(name: str) -> _Spec:
     return DATASETS[key]
 
 
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _install_verified(source: Path, target: Path, expected: str, origin: str) -> None:
-    """Copy ``source`` (gzipped or not) to ``target`` via a temporary file, verifying SHA-256."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=target.name + ".", suffix=".part", dir=target.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            opener = gzip.open if source.suffix == ".gz" else open
-            try:
-                with opener(source, "rb") as src:
-                    shutil.copyfileobj(src, out, 1 << 20)
-            except (OSError, EOFError) as exc:  # bad gzip stream, truncated archive
-                raise ChecksumError(f"{origin}: cannot read {source} ({exc})") from exc
-        actual = _sha256_file(tmp)
-        if actual != expected:
-            raise ChecksumError(
-                f"{origin}: {source.name} has SHA-256 {actual}, expected {expected}. "
-                "The file is corrupt or truncated; it was not kept. Delete the source "
-                "copy and fetch it again."
-            )
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
-def _unavailable_message(spec: _Spec, missing: str, root: Path, reason: str) -> str:
-    lines = [
-        f"{spec.title}: file {missing!r} is not on this machine and could not be downloaded ({reason}).",
-        "Get the data in one of these ways:",
-    ]
-    n = 1
+def _how_to_get(spec: _Spec, folder: Path) -> str:
+    lines = ["Get the data in one of these ways:"]
     if spec.debian_package:
-        lines.append(
-            f"  {n}. offline, on Debian/Ubuntu: sudo apt-get update && "
-            f"sudo apt-get install {spec.debian_package}   (puts the files in {spec.debian_dir})"
-        )
-        n += 1
-    lines.append(
-        f"  {n}. with network access: run the same code again (it downloads from {spec.mirrors[0]}),"
-    )
-    lines.append(
-        f"     or download the four .gz files from there yourself and put them into {root / spec.name}"
-    )
+        lines.append(f"  - offline, on Debian/Ubuntu: sudo apt-get update && sudo apt-get install "
+                     f"{spec.debian_package}   (puts the files in {spec.debian_dir})")
+    lines.append(f"  - with network access: run the same code again (it downloads from {spec.mirrors[0]}),")
+    lines.append(f"    or download the four .gz files from there yourself and put them into {folder}")
     return "\n".join(lines)
 
 
@@ -274,61 +213,26 @@ def fetch(
 ) -> dict[str, Path]:
     """Make sure the four IDX files of a data set are cached and verified; return their paths.
 
-    ``debian_dir`` overrides where Debian's copy is looked for (used by the tests).
-    Raises :class:`DataUnavailableError` (with instructions) when a file can be
-    found nowhere, and :class:`ChecksumError` when a file is corrupt; a corrupt
-    file is deleted, never kept.
+    Sources in order: the cache (``root/<name>/``), a ``.gz`` placed there by
+    hand, Debian's copy (``debian_dir`` overrides where it is looked for; used
+    by the tests), then the mirrors. A source that fails its checksum is
+    skipped. Raises :class:`DataUnavailableError` (saying how to get the data)
+    when no source has a good copy; nothing corrupt or partial is kept.
     """
     spec = _spec(name or default_dataset())
-    base = Path(root) if root is not None else data_root()
-    folder = base / spec.name
+    folder = (Path(root) if root is not None else data_root()) / spec.name
     debian = Path(debian_dir) if debian_dir is not None else (
         Path(spec.debian_dir) if spec.debian_dir else None)
     paths: dict[str, Path] = {}
     for key, f in spec.files.items():
-        target = folder / f.filename
-        if target.exists():
-            actual = _sha256_file(target)
-            if actual != f.sha256:
-                target.unlink()
-                raise ChecksumError(
-                    f"{target} has SHA-256 {actual}, expected {f.sha256}: the cached file is "
-                    "corrupt or truncated and was deleted. Run again to fetch a fresh copy."
-                )
-            paths[key] = target
-            continue
         local = [folder / (f.filename + ".gz")]
         if debian is not None:
             local += [debian / (f.filename + ".gz"), debian / f.filename]
-        source = next((p for p in local if p.is_file()), None)
-        if source is not None:
-            _install_verified(source, target, f.sha256, origin=str(source.parent))
-        else:
-            if not download:
-                raise DataUnavailableError(
-                    _unavailable_message(spec, f.filename, base, "downloads disabled"))
-            _download(spec, f, target, progress=progress, root=base)
-        paths[key] = target
+        paths[key] = fetch_file(folder / f.filename, f.sha256, local=local,
+                                urls=[m + f.filename + ".gz" for m in spec.mirrors],
+                                download=download, progress=progress,
+                                how_to_get=_how_to_get(spec, folder), what=spec.title)
     return paths
-
-
-def _download(spec: _Spec, f: _File, target: Path, *, progress: bool, root: Path) -> None:
-    import pooch
-
-    errors = []
-    for mirror in spec.mirrors:
-        url = mirror + f.filename + ".gz"
-        with tempfile.TemporaryDirectory(dir=target.parent if target.parent.exists() else None) as tmp:
-            try:
-                gz = pooch.retrieve(url, known_hash=None, fname=f.filename + ".gz", path=tmp,
-                                    progressbar=progress)
-            except Exception as exc:  # network errors come in many types
-                errors.append(f"{url}: {type(exc).__name__}")
-                continue
-            _install_verified(Path(gz), target, f.sha256, origin=url)
-            return
-    raise DataUnavailableError(
-        _unavailable_message(spec, f.filename, root, "; ".join(errors) or "no mirror"))
 
 
 # ------------------------------------------------------------------------ loading
@@ -399,58 +303,6 @@ def two_features(images: np.ndarray, threshold: int = 64) -> np.ndarray:
     return np.stack([ink, width], axis=1).astype(np.float64)
 
 
-def train_val_split(
-    n: int, n_val: int, seed: int | np.random.Generator
-) -> tuple[np.ndarray, np.ndarray]:
-    """Random disjoint index arrays ``(train_idx, val_idx)`` for ``n`` examples."""
-    if not 0 <= n_val < n:
-        raise ValueError(f"n_val must be in [0, {n}), got {n_val}")
-    gen = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-    perm = gen.permutation(n)
-    return np.sort(perm[n_val:]), np.sort(perm[:n_val])
-
-
-class Batches:
-    """Mini-batches over in-memory tensors: a fast replacement for ``DataLoader``.
-
-    ``DataLoader`` indexes one example at a time; for data sets that fit in
-    memory, slicing whole tensors is many times faster on a CPU. With
-    ``shuffle=True`` a new permutation is drawn each epoch from a generator
-    seeded with ``seed``, so runs are reproducible.
-
-    Shape: each batch is ``(x[idx], y[idx])`` with ``len(idx) <= batch_size``.
-    """
-
-    def __init__(self, x, y, batch_size: int = 128, *, shuffle: bool = False,
-                 seed: int = 0, drop_last: bool = False) -> None:
-        import torch
-
-        if len(x) != len(y):
-            raise ValueError(f"x and y differ in length: {len(x)} vs {len(y)}")
-        if batch_size < 1:
-            raise ValueError(f"batch_size must be positive, got {batch_size}")
-        self.x, self.y = x, y
-        self.batch_size, self.shuffle, self.drop_last = batch_size, shuffle, drop_last
-        self._gen = torch.Generator().manual_seed(seed)
-
-    def __len__(self) -> int:
-        n = len(self.x)
-        return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
-
-    def __iter__(self) -> Iterator[tuple]:
-        import torch
-
-        n = len(self.x)
-        order = torch.randperm(n, generator=self._gen) if self.shuffle else None
-        for i in range(len(self)):
-            sl = slice(i * self.batch_size, min((i + 1) * self.batch_size, n))
-            if order is None:
-                yield self.x[sl], self.y[sl]
-            else:
-                idx = order[sl].to(self.x.device) if hasattr(self.x, "device") else order[sl]
-                yield self.x[idx], self.y[idx]
-
-
 def images_to_float(images: np.ndarray, dtype=np.float32) -> np.ndarray:
     """uint8 images -> ``dtype`` array in [0, 1], one flattened image per row.
 
@@ -482,16 +334,13 @@ def to_tensors(images: np.ndarray, labels: np.ndarray, *, flatten: bool = True,
     return x, y
 
 
-__all__ += ["images_to_float", "to_tensors"]
-
-
 def subset(images: np.ndarray, labels: np.ndarray, classes: Sequence[int], n_per_class: int | None,
-           seed: int | np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+           rng: int | np.random.Generator | None) -> tuple[np.ndarray, np.ndarray]:
     """Pick ``n_per_class`` random examples of each class in ``classes`` (all if None).
 
     Returned labels are re-indexed 0..len(classes)-1 in the order given.
     """
-    gen = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    gen = as_generator(rng)
     xs, ys = [], []
     for new, c in enumerate(classes):
         idx = np.flatnonzero(labels == c)
@@ -505,5 +354,3 @@ def subset(images: np.ndarray, labels: np.ndarray, classes: Sequence[int], n_per
         ys.append(np.full(idx.size, new, dtype=np.int64))
     return np.concatenate(xs), np.concatenate(ys)
 
-
-__all__ += ["subset"]

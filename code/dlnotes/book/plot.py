@@ -6,7 +6,7 @@ Every function returns the matplotlib ``Figure`` (or draws into a given
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -64,6 +64,13 @@ def image_grid(
     if images.ndim != 3:
         raise ValueError(f"expected (N, H, W) images, got shape {images.shape}")
     n = len(images)
+    if n == 0:  # e.g. the misclassified examples of a perfect classifier
+        fig, ax = plt.subplots(figsize=(3, 1))
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, "(no images)", ha="center", va="center")
+        if suptitle:
+            fig.suptitle(suptitle)
+        return fig
     ncols = min(ncols, n)
     nrows = -(-n // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows * (1.25 if titles else 1)),
@@ -238,7 +245,8 @@ def activation_panels(z: np.ndarray, curves: dict, *, ncols: int = 4, size: tupl
     for ax, (title, (f, df)) in zip(axes.flat, curves.items()):
         f, df = np.asarray(f, dtype=float), np.asarray(df, dtype=float)
         if f.shape != z.shape or df.shape != z.shape:
-            raise ValueError(f"{title}: f and f' must have the shape of z {z.shape}, got {f.shape}, {df.shape}")
+            raise ValueError(f"{title}: f and f' must have the shape of z {z.shape}, "
+                             f"got {f.shape}, {df.shape}")
         ax.axhline(0, color="#999", lw=0.6)
         ax.axvline(0, color="#999", lw=0.6)
         ax.plot(z, f, color=CLASS_COLORS[0], lw=2, label="f(z)")

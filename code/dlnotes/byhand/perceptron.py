@@ -1,7 +1,8 @@
 """One neuron with a threshold: the perceptron, its learning rule and the Hebb rule.
 
 The neuron computes ``z = x · weight + bias`` and outputs 1 when ``z > 0``,
-else 0 (a step function; ``z = 0`` counts as 0). ``weight`` has shape
+else 0: a step function with step(0) = 0, the book's convention (the same
+as :func:`dlnotes.scratch.activations.step`). ``weight`` has shape
 ``(in_features,)``: it is the single row of a ``torch.nn.Linear(in_features, 1)``
 weight of shape ``(1, in_features)``, so values copy across with
 ``linear.weight.data[0] = torch.from_numpy(weight)``.
@@ -22,7 +23,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .base import as_float_array
+from ..scratch.base import as_float_array
+from ..utils import as_generator
 
 __all__ = [
     "step",
@@ -162,14 +164,15 @@ def train_perceptron(
     *,
     lr: float = 1.0,
     epochs: int = 100,
-    seed: int | np.random.Generator | None = 0,
+    rng: int | np.random.Generator | None = 0,
+    shuffle: bool = True,
     weight=None,
     bias: float = 0.0,
 ) -> PerceptronHistory:
     """Rosenblatt's perceptron: sweep over the data, update on every mistake.
 
-    Each epoch visits the examples in a random order (``seed``; ``None`` keeps
-    the given order). Training stops after the first epoch without a mistake
+    Each epoch visits the examples in a random order drawn from ``rng``
+    (``shuffle=False`` keeps the given order). Training stops after the first epoch without a mistake
     (``converged=True``) or after ``epochs`` epochs. The parameters start at
     ``weight`` (default zeros) and ``bias``.
 
@@ -184,8 +187,7 @@ def train_perceptron(
     if not lr > 0:
         raise ValueError(f"lr must be positive, got {lr}")
     w, b = _check_params(np.zeros(X.shape[1]) if weight is None else weight, bias, X.shape[1])
-    gen = None if seed is None else (seed if isinstance(seed, np.random.Generator)
-                                     else np.random.default_rng(seed))
+    gen = as_generator(rng) if shuffle else None
     history = PerceptronHistory(weight=w.copy(), bias=b)
     for epoch in range(1, epochs + 1):
         order = np.arange(len(X)) if gen is None else gen.permutation(len(X))

@@ -16,12 +16,12 @@ printed numbers is :mod:`dlnotes.errata`'s job.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
-from .activations import sigmoid as _sigmoid
+from ..scratch.activations import sigmoid as _sigmoid
 
 __all__ = ["BackpropTrace", "sigmoid_mse_backprop", "sgd_step"]
 

@@ -1,12 +1,12 @@
-"""Torch models used across the book. Argument names and weight shapes follow ``torch.nn``."""
+"""Feed-forward torch models: the MLP builder and the one-layer linear classifier."""
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
-__all__ = ["ACTIVATIONS", "activation", "mlp", "linear_classifier", "count_parameters"]
+__all__ = ["ACTIVATIONS", "make_activation", "mlp", "linear_classifier"]
 
-#: Names accepted by :func:`activation` and :func:`mlp`, mapped to ``torch.nn`` classes.
+#: Names accepted by :func:`make_activation` and :func:`mlp`, mapped to ``torch.nn`` classes.
 ACTIVATIONS = {
     "identity": "Identity",
     "sigmoid": "Sigmoid",
@@ -20,7 +20,7 @@ ACTIVATIONS = {
 }
 
 
-def activation(name: str) -> "torch.nn.Module":  # noqa: F821
+def make_activation(name: str) -> "torch.nn.Module":  # noqa: F821
     """A fresh ``torch.nn`` activation module by name (see :data:`ACTIVATIONS`)."""
     import torch.nn as nn
 
@@ -32,7 +32,7 @@ def activation(name: str) -> "torch.nn.Module":  # noqa: F821
 
 def mlp(
     sizes: Sequence[int],
-    activation_name: str = "relu",
+    activation: str = "relu",
     *,
     dropout: float = 0.0,
     batchnorm: bool = False,
@@ -59,7 +59,7 @@ def mlp(
         if i < len(sizes) - 2:
             if batchnorm:
                 layers.append(nn.BatchNorm1d(n_out))
-            layers.append(activation(activation_name))
+            layers.append(make_activation(activation))
             if dropout > 0:
                 layers.append(nn.Dropout(dropout))
     return nn.Sequential(*layers)
@@ -73,8 +73,3 @@ def linear_classifier(in_features: int = 784, n_classes: int = 10) -> "torch.nn.
     import torch.nn as nn
 
     return nn.Linear(in_features, n_classes)
-
-
-def count_parameters(model: "torch.nn.Module") -> int:  # noqa: F821
-    """Number of trainable parameters."""
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)
