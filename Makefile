@@ -13,7 +13,7 @@ VENDOR := _build/vendor-site/vendor
 NOTEBOOKS := $(wildcard chapters/*.ipynb)
 PYTEST_NB := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout 600
 
-.PHONY: help venv data vendor book test lint unit nbval execute bench clean site-check
+.PHONY: help venv data vendor book test lint unit nbval execute bench clean site-check install-test linkcheck
 
 help:
 	@sed -n '1,6p' Makefile
@@ -58,6 +58,11 @@ test: lint data
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
+# Build the wheel, install it with only its declared dependencies into a fresh
+# virtual environment, import every module and execute chapter 1 there.
+install-test: $(STAMP) data
+	bash scripts/install-test.sh $(PY)
+
 unit: $(STAMP)
 	$(PY) -m pytest tests
 
@@ -71,6 +76,12 @@ execute: $(STAMP) data
 
 bench: $(STAMP) data
 	$(PY) benchmarks/run.py
+
+# Every link of the book: internal ones must work, external ones are reported
+# (the build machines are offline but for package registries).
+linkcheck: $(STAMP) $(VENDOR)/.done
+	$(VENV)/bin/jupyter-book build . --builder linkcheck --path-output _build/links >/dev/null 2>&1 || true
+	$(PY) scripts/check_links.py _build/links/_build/html/output.json
 
 clean:
 	rm -rf _build

@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dlnotes.gradcheck import (
     ABS_FLOOR,
@@ -142,3 +144,26 @@ def test_bad_input_raises_clear_errors():
         check_layer(Linear(2, 2, rng=0), np.ones((1, 2)))  # float32 weights
     with pytest.raises(KeyError, match="no analytic gradient"):
         gradcheck(lambda: 0.0, {"a": np.ones(2)}, {})
+
+
+@settings(max_examples=30)
+@given(st.integers(1, 6), st.integers(0, 2**32 - 1), st.floats(1e-3, 0.5))
+def test_property_right_gradients_pass_and_wrong_ones_fail(n, seed, error):
+    """Quadratics have exact central differences: the right gradient passes, a gradient
+    off by a relative ``error`` in one entry's direction is caught."""
+    rng = np.random.default_rng(seed)
+    a = rng.normal(size=(n, n))
+    a = a + a.T
+    b = rng.normal(size=n)
+    x = rng.normal(size=n)
+
+    def f():
+        return float(0.5 * x @ a @ x + b @ x)
+
+    exact = a @ x + b
+    assert gradcheck(f, {"x": x}, {"x": exact}).ok()
+    if np.linalg.norm(exact) < 1e-6:
+        return  # (measure zero) nothing to perturb relative to
+    wrong = exact + error * np.linalg.norm(exact) * np.eye(n)[0]
+    report = gradcheck(f, {"x": x}, {"x": wrong})
+    assert not report.ok() and report.max_error >= error / (1 + error) * 0.99

@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["History", "accuracy", "METRICS", "resolve_metric", "check_batches", "end_epoch", "summed"]
+__all__ = ["History", "accuracy", "METRICS", "resolve_metric", "check_batches", "check_finite", "end_epoch",
+           "summed"]
 
 
 def accuracy(out, y):
@@ -96,6 +97,13 @@ class History:
         from .book.plot import training_curves
 
         return training_curves(self, title=title)
+
+
+def check_finite(loss: float, epoch: int, batch: int) -> None:
+    """Stop training with a clear error when a batch's loss is NaN or infinite."""
+    if not math.isfinite(loss):
+        raise FloatingPointError(f"the training loss became {loss} in epoch {epoch}, batch {batch}: "
+                                 "lower the learning rate, clip gradients, or check the data")
 
 
 def check_batches(batches: Any, what: str = "train") -> None:
