@@ -124,16 +124,17 @@ def test_from_torch_of_a_loss_keeps_its_options(torch_loss):
 
 
 def test_bad_input_raises_clear_errors():
+    assert from_torch(torch.nn.CrossEntropyLoss(label_smoothing=0.1)).label_smoothing == 0.1  # chapter 7
     with pytest.raises(TypeError, match="has no label_smoothing"):
-        from_torch(torch.nn.CrossEntropyLoss(label_smoothing=0.1))
+        losses.BCELoss.from_torch_module(torch.nn.CrossEntropyLoss(label_smoothing=0.1), None)
     with pytest.raises(TypeError, match="has no weight"):
         from_torch(torch.nn.BCELoss(weight=torch.ones(3)))
     with pytest.raises(TypeError, match="has no pos_weight"):
         from_torch(torch.nn.BCEWithLogitsLoss(pos_weight=torch.ones(1)))
     with pytest.raises(ValueError, match="reduction must be one of"):
         from_torch(torch.nn.MSELoss(reduction="none"))
-    with pytest.raises(TypeError, match="does not know how to convert Conv2d"):
-        from_torch(torch.nn.Conv2d(1, 1, 3))
+    with pytest.raises(TypeError, match="does not know how to convert Conv3d"):
+        from_torch(torch.nn.Conv3d(1, 1, 3))
 
     class ReLU(torch.nn.Module):  # a user's class that happens to share a torch name
         def forward(self, x):

@@ -57,11 +57,6 @@ def test_threshold_forward_matches_torch(n):
         np.testing.assert_array_equal(a.numpy(), mine)
 
 
-def test_threshold_at_zero_fires():
-    out = logic.threshold_forward([(np.array([[1.0]]), np.array([0.0]))], np.array([[0.0], [-1e-9]]))
-    np.testing.assert_array_equal(out[-1][:, 0], [1.0, 0.0])
-
-
 def test_bad_input():
     layers = logic.parity_deep(4)
     with pytest.raises(ValueError, match=r"shape \(N, 4\)"):
@@ -90,3 +85,16 @@ def test_logic_gate_tables():
     assert logic.logic_gate("NAND")[1].tolist() == [1, 1, 1, 0]
     with pytest.raises(ValueError, match="unknown gate"):
         logic.logic_gate("XAND")
+
+
+@pytest.mark.parametrize("n", [2, 3, 5, 8, 12])
+def test_counting_parity_is_one_hidden_layer_of_n_units(n):
+    net = logic.parity_counting(n)
+    x = logic.all_inputs(n)
+    np.testing.assert_array_equal(logic.threshold_forward(net, x)[-1][:, 0], logic.parity(x))
+    assert len(net) == 2 and logic.count_units(net) == n + 1
+
+
+def test_threshold_units_use_step_of_zero_equals_zero():
+    out = logic.threshold_forward([(np.array([[1.0]]), np.array([0.0]))], np.array([[0.0], [1.0]]))
+    np.testing.assert_array_equal(out[-1][:, 0], [0.0, 1.0])

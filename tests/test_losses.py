@@ -399,3 +399,37 @@ def test_property_losses_pass_finite_differences(ours, shape, reduction, data):
                                                                          st.floats(-3.0, -0.1))))
         y = x + gap
     check_twin(ours(reduction=reduction), getattr(torch.nn, ours.__name__)(reduction=reduction), x, target=y)
+
+
+# ------------------------------------------------------------------ label smoothing (chapter 7)
+
+@pytest.mark.parametrize("eps", [0.1, 0.3, 1.0])
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_label_smoothing_matches_torch(rng, eps, reduction):
+    z = rng.normal(size=(6, 4)) * 3
+    y = rng.integers(0, 4, size=6)
+    check_twin(L.CrossEntropyLoss(reduction=reduction, label_smoothing=eps),
+               torch.nn.CrossEntropyLoss(reduction=reduction, label_smoothing=eps), z, target=y)
+    t = rng.random((6, 4))
+    t /= t.sum(1, keepdims=True)
+    check_twin(L.CrossEntropyLoss(reduction=reduction, label_smoothing=eps),
+               torch.nn.CrossEntropyLoss(reduction=reduction, label_smoothing=eps), z, target=t)
+
+
+def test_label_smoothing_is_cross_entropy_with_the_mixed_target(rng):
+    z, y, eps = rng.normal(size=(5, 3)), np.array([0, 1, 2, 2, 1]), 0.2
+    mixed = (1 - eps) * np.eye(3)[y] + eps / 3
+    smoothed = L.CrossEntropyLoss(label_smoothing=eps)(z, y)
+    assert smoothed == pytest.approx(L.CrossEntropyLoss()(z, mixed), rel=1e-12)
+    check_twin(L.CrossEntropyLoss(label_smoothing=eps), torch.nn.CrossEntropyLoss(label_smoothing=eps),
+               z, z[::-1] * 0.5, target=y, calls=2)
+    with pytest.raises(ValueError, match="label_smoothing must be in"):
+        L.CrossEntropyLoss(label_smoothing=1.5)
+
+
+@given(z=hnp.arrays(np.float64, (4, 3), elements=st.floats(-20, 20)), eps=st.floats(0, 1))
+def test_property_label_smoothing_loss_is_at_least_the_mixed_target_entropy(z, eps):
+    """H(q, p) >= H(q): the smoothed loss never drops below the entropy of its target."""
+    y = np.array([0, 1, 2, 0])
+    q = (1 - eps) * np.eye(3)[y] + eps / 3
+    assert L.CrossEntropyLoss(label_smoothing=eps)(z, y) >= L.entropy(q).mean() - 1e-9

@@ -170,3 +170,103 @@ def test_bad_input_raises_clear_errors():
     lin.backward(np.ones((1, 2)))
     with pytest.raises(NotImplementedError):  # the base class has no update rule
         Optimizer(lin, lr=0.1).step()
+
+
+# --- chapter 6: every optimiser step for step against torch.optim (float64, >= 50 steps) -------
+
+from dlnotes import schedules  # noqa: E402
+from dlnotes.scratch.optim import Adagrad, Adam, AdamW, LectureMomentum, RMSprop  # noqa: E402
+
+OPTIMISERS = [
+    (SGD, torch.optim.SGD, dict(lr=0.1)),
+    (SGD, torch.optim.SGD, dict(lr=0.1, momentum=0.9, weight_decay=0.01)),
+    (SGD, torch.optim.SGD, dict(lr=0.05, momentum=0.9, nesterov=True, weight_decay=0.001)),
+    (Adagrad, torch.optim.Adagrad, dict(lr=0.1)),
+    (Adagrad, torch.optim.Adagrad, dict(lr=0.1, lr_decay=0.01, weight_decay=0.01,
+                                        initial_accumulator_value=0.1, eps=1e-8)),
+    (RMSprop, torch.optim.RMSprop, dict(lr=0.01)),
+    (RMSprop, torch.optim.RMSprop, dict(lr=0.01, alpha=0.9, weight_decay=0.01, momentum=0.5, centered=True)),
+    (Adam, torch.optim.Adam, dict(lr=0.01)),
+    (Adam, torch.optim.Adam, dict(lr=0.01, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.01)),
+    (AdamW, torch.optim.AdamW, dict(lr=0.01)),
+    (AdamW, torch.optim.AdamW, dict(lr=0.01, betas=(0.5, 0.9), weight_decay=0.1)),
+]
+
+
+def _train_both(opt, opt_t, model, tm, steps=60, schedule=None):
+    rng = np.random.default_rng(1)
+    loss_fn = losses.CrossEntropyLoss()
+    for t in range(steps):
+        if schedule is not None:
+            schedules.set_lr(opt, schedule(t))
+            schedules.set_lr(opt_t, schedule(t))
+        x, y = rng.normal(size=(8, 4)), rng.integers(0, 3, size=8)
+        opt.zero_grad()
+        loss_fn(model.forward(x), y)
+        model.backward(loss_fn.backward())
+        opt.step()
+        opt_t.zero_grad()
+        torch.nn.functional.cross_entropy(tm(torch.from_numpy(x)), torch.from_numpy(y)).backward()
+        opt_t.step()
+        _assert_same_parameters(model, tm, rtol=1e-12, atol=1e-12)  # after every step
+
+
+@pytest.mark.parametrize("ours, theirs, kw", OPTIMISERS, ids=lambda v: getattr(v, "__name__", str(v)))
+@pytest.mark.parametrize("scheduled", [False, True])
+def test_optimiser_matches_torch_step_for_step(ours, theirs, kw, scheduled):
+    tm, model = _pair()
+    opt, opt_t = ours(model, **kw), theirs(tm.parameters(), **kw)
+    schedule = (lambda t: schedules.cosine(t, kw["lr"], 60, eta_min=kw["lr"] / 20)) if scheduled else None
+    _train_both(opt, opt_t, model, tm, steps=60, schedule=schedule)
+
+
+def test_scheduled_wrapper_drives_numpy_and_torch_alike():
+    tm, model = _pair()
+    sched = lambda t: schedules.step_decay(t, 0.1, step_size=10, gamma=0.5)  # noqa: E731
+    opt = schedules.Scheduled(Adam(model, lr=1.0), sched)
+    opt_t = schedules.Scheduled(torch.optim.Adam(tm.parameters(), lr=1.0), sched)
+    _train_both(opt, opt_t, model, tm, steps=50)
+    assert opt.optimizer.lr == pytest.approx(0.1 * 0.5 ** 4)
+    assert opt_t.param_groups[0]["lr"] == pytest.approx(0.1 * 0.5 ** 4)
+
+
+def test_lecture_momentum_equals_torch_momentum_for_constant_lr():
+    tm, model = _pair()
+    opt, opt_t = LectureMomentum(model, lr=0.05, momentum=0.9, weight_decay=0.01), \
+        torch.optim.SGD(tm.parameters(), lr=0.05, momentum=0.9, weight_decay=0.01)
+    _train_both(opt, opt_t, model, tm, steps=50)
+    # the buffers are related by v = -lr * b
+    for state, (_, p) in zip(opt.state, tm.named_parameters()):
+        np.testing.assert_allclose(state["velocity"], -0.05 * opt_t.state[p]["momentum_buffer"].numpy(),
+                                   rtol=1e-10, atol=1e-14)
+
+
+def test_lecture_momentum_differs_from_torch_when_lr_changes():
+    """Where lr changes, torch's form rescales the whole buffer by the new rate; the lectures'
+    velocity keeps each old step at its old rate. One parameter, constant gradient 1."""
+    lin_a, lin_b = Linear(1, 1, bias=False, rng=0, dtype=np.float64), Linear(1, 1, bias=False, rng=0,
+                                                                           dtype=np.float64)
+    a, b = LectureMomentum(lin_a, lr=1.0, momentum=0.5), SGD(lin_b, lr=1.0, momentum=0.5)
+    w0 = lin_a.params["weight"].item()
+    for lr in (1.0, 0.1):
+        for lin, opt in ((lin_a, a), (lin_b, b)):
+            opt.lr = lr
+            lin.grads["weight"] = np.ones((1, 1))
+            opt.step()
+    # lecture: v1 = -1, v2 = 0.5 * -1 - 0.1 = -0.6; torch: b1 = 1, b2 = 1.5, step 0.1 * 1.5 = 0.15
+    assert lin_a.params["weight"].item() == pytest.approx(w0 - 1.6)
+    assert lin_b.params["weight"].item() == pytest.approx(w0 - 1.15)
+
+
+def test_new_optimisers_reject_bad_input():
+    lin = Linear(2, 2, rng=0)
+    with pytest.raises(ValueError, match="betas"):
+        Adam(lin, betas=(0.9, 1.0))
+    with pytest.raises(ValueError, match="alpha"):
+        RMSprop(lin, alpha=1.0)
+    with pytest.raises(ValueError, match="eps"):
+        Adagrad(lin, eps=-1)
+    with pytest.raises(ValueError, match="lr must be"):
+        AdamW(lin, lr=-0.1)
+    with pytest.raises(ValueError, match="momentum"):
+        LectureMomentum(lin, lr=0.1, momentum=-0.5)

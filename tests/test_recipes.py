@@ -44,3 +44,10 @@ def test_numpy_mlp_and_torch_twin_have_the_same_shapes():
     t_shapes = [tuple(p.shape) for p in t_model.parameters()]
     assert np_shapes == t_shapes
     assert np_opt.lr == t_opt.param_groups[0]["lr"] == recipes.NUMPY_MLP["lr"]
+
+
+def test_train_fast_cnn_smoke():
+    sp = recipes.standardized_split(tiny_data(), n_val=10, rng=0)
+    model, history, acc = recipes.train_fast_cnn(sp, epochs=1, device="cpu")
+    assert history.epochs == 1 and 0 <= acc <= 1
+    assert model(sp.x_test[:2].reshape(2, 1, 28, 28)).shape == (2, 10)

@@ -58,3 +58,72 @@ def test_bad_input():
         schedules.one_cycle(opt, 0.0, 1, 1)
     with pytest.raises(ValueError, match="epochs"):
         schedules.one_cycle(opt, 0.1, 0, 1)
+
+
+# --- chapter 6: schedules as functions of the step, against torch's schedulers -----------------
+
+import math  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+
+def _torch_lrs(make_sched, steps, lr=0.5):
+    opt = torch.optim.SGD(_model().parameters(), lr=lr)
+    sched = make_sched(opt)
+    lrs = []
+    for _ in range(steps):
+        lrs.append(opt.param_groups[0]["lr"])
+        opt.step()
+        sched.step()
+    return np.array(lrs)
+
+
+def test_step_decay_matches_steplr():
+    ours = [schedules.step_decay(t, 0.5, step_size=7, gamma=0.3) for t in range(50)]
+    theirs = _torch_lrs(lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=7, gamma=0.3), 50)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+def test_cosine_matches_cosineannealinglr():
+    ours = [schedules.cosine(t, 0.5, 40, eta_min=0.01) for t in range(41)]
+    theirs = _torch_lrs(lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=40, eta_min=0.01), 41)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-10)
+
+
+def test_inv_sqrt_decay_matches_lambdalr():
+    ours = [schedules.inv_sqrt_decay(t, 0.5) for t in range(50)]
+    theirs = _torch_lrs(lambda o: torch.optim.lr_scheduler.LambdaLR(o, lambda t: 1 / math.sqrt(t + 1)), 50)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+    assert schedules.inv_sqrt_decay(3, 1.0) == 0.5
+
+
+def test_one_cycle_lr_matches_onecyclelr():
+    ours = [schedules.one_cycle_lr(t, 0.5, 60) for t in range(60)]
+    theirs = _torch_lrs(lambda o: torch.optim.lr_scheduler.OneCycleLR(o, max_lr=0.5, total_steps=60), 60)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-10)
+
+
+def test_scheduled_sets_numpy_and_torch_rates():
+    from dlnotes.scratch.linear import Linear
+    from dlnotes.scratch.optim import SGD
+
+    opt = schedules.Scheduled(SGD(Linear(2, 2, rng=0), lr=1.0), lambda t: schedules.inv_sqrt_decay(t, 1.0))
+    for _ in range(3):
+        opt.step()
+    assert opt.optimizer.lr == pytest.approx(1 / math.sqrt(3))
+    assert opt.lr() == pytest.approx(0.5)
+
+
+def test_schedule_bad_input():
+    with pytest.raises(ValueError, match="step"):
+        schedules.inv_sqrt_decay(-1, 0.1)
+    with pytest.raises(ValueError, match="step_size"):
+        schedules.step_decay(0, 0.1, 0)
+    with pytest.raises(ValueError, match="total_steps"):
+        schedules.cosine(0, 0.1, 0)
+    with pytest.raises(ValueError, match="past"):
+        schedules.one_cycle_lr(10, 0.1, 10)
+    with pytest.raises(TypeError, match="learning rate"):
+        schedules.set_lr(object(), 0.1)
+    with pytest.raises(TypeError, match="schedule"):
+        schedules.Scheduled(torch.optim.SGD(_model().parameters(), lr=0.1), 0.1)

@@ -48,11 +48,16 @@ def image_grid(
     size: float = 1.2,
     symmetric: bool = False,
     suptitle: str | None = None,
+    colorbar: bool | None = None,
+    cbar_label: str | None = None,
 ):
     """Show images (``(N, H, W)``, or ``(N, H*W)`` with square H=W) in a grid.
 
-    With ``symmetric=True`` each image uses a diverging colour map centred on 0
-    (for weights: red positive, blue negative).
+    The book's convention for pixel images: a value is the amount of *ink*
+    (0 = background, 1 = full ink), drawn dark on white (``cmap="gray_r"``).
+    With ``symmetric=True`` all images share one diverging colour scale centred
+    on 0 (for weights: red positive, blue negative). ``colorbar`` (default: on
+    for ``symmetric`` images) adds one colour bar for the whole grid.
     """
     plt = _plt()
     images = _numpy(images).astype(float)
@@ -75,26 +80,36 @@ def image_grid(
     nrows = -(-n // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows * (1.25 if titles else 1)),
                              squeeze=False)
+    if colorbar is None:
+        colorbar = symmetric
+    lim = float(np.abs(images).max()) or 1.0
+    lo, hi = (-lim, lim) if symmetric else (float(images.min()), float(images.max()))
+    im = None
     for i, ax in enumerate(axes.flat):
         ax.set_axis_off()
         if i >= n:
             continue
-        if symmetric:
-            lim = np.abs(images[i]).max() or 1.0
-            ax.imshow(images[i], cmap="RdBu_r", vmin=-lim, vmax=lim)
-        else:
-            ax.imshow(images[i], cmap=cmap)
+        im = ax.imshow(images[i], cmap="RdBu_r" if symmetric else cmap, vmin=lo, vmax=hi)
         if titles is not None:
             ax.set_title(titles[i], fontsize=8)
     if suptitle:
         fig.suptitle(suptitle)
     fig.tight_layout()
+    if colorbar:
+        fig.subplots_adjust(right=0.9)
+        cax = fig.add_axes((0.92, 0.15, 0.012, 0.7))
+        cb = fig.colorbar(im, cax=cax)
+        cb.ax.tick_params(labelsize=7)
+        if cbar_label is None:
+            cbar_label = "weight" if symmetric else "ink"
+        cb.set_label(cbar_label, fontsize=8)
     return fig
 
 
 def weight_images(weight: np.ndarray, classes: Sequence[str], *, suptitle: str | None = None):
     """Rows of a ``(n_classes, H*W)`` weight matrix as images: the classifier's templates."""
-    return image_grid(_numpy(weight), list(classes), symmetric=True, size=1.4, suptitle=suptitle)
+    return image_grid(_numpy(weight), list(classes), symmetric=True, size=1.4, suptitle=suptitle,
+                      cbar_label="weight")
 
 
 def scatter_classes(X: np.ndarray, y: np.ndarray, names: Sequence[str] | None = None, *, ax=None,
@@ -153,21 +168,32 @@ def decision_regions(predict: Callable[[np.ndarray], np.ndarray], X: np.ndarray,
     ax.contourf(xx, yy, zz, levels=np.arange(k + 1) - 0.5, cmap=ListedColormap(CLASS_COLORS[:k]),
                 alpha=0.18)
     scatter_classes(X, y, names, ax=ax)
+    if not ax.get_xlabel():
+        ax.set_xlabel("$x_1$")
+    if not ax.get_ylabel():
+        ax.set_ylabel("$x_2$")
     if title:
         ax.set_title(title)
     return ax.figure
 
 
 def training_curves(history, *, title: str | None = None):
-    """Loss and accuracy per epoch from a :class:`dlnotes.train.History`."""
+    """Loss and accuracy per epoch from a :class:`dlnotes.train.History`.
+
+    The "train" curve is what ``fit`` records: the mean over the epoch's
+    mini-batches, measured while the weights still change (and with dropout on,
+    if the model has dropout); the validation curve is measured after the epoch
+    in evaluation mode. The legend says so.
+    """
     plt = _plt()
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.2))
     epochs = np.arange(1, history.epochs + 1)
-    ax1.plot(epochs, history.train_loss, "o-", label="train")
-    ax2.plot(epochs, history.train_acc, "o-", label="train")
+    train_label = "train (mean over the epoch's batches)"
+    ax1.plot(epochs, history.train_loss, "o-", label=train_label)
+    ax2.plot(epochs, history.train_acc, "o-", label=train_label)
     if history.val_loss:
-        ax1.plot(epochs, history.val_loss, "s--", label="validation")
-        ax2.plot(epochs, history.val_acc, "s--", label="validation")
+        ax1.plot(epochs, history.val_loss, "s--", label="validation (after the epoch)")
+        ax2.plot(epochs, history.val_acc, "s--", label="validation (after the epoch)")
     ax1.set(xlabel="epoch", ylabel="loss")
     ax2.set(xlabel="epoch", ylabel="accuracy")
     for ax in (ax1, ax2):
@@ -191,13 +217,16 @@ def fig_to_png(fig, dpi: int = 72) -> bytes:
 
 
 def compare_histories(histories, metrics: Sequence[str] = ("train_acc", "val_acc"), *,
-                      title: str | None = None):
+                      title: str | None = None, labels: dict | None = None):
     """One panel per metric, one curve per run: ``histories`` maps a label to a ``History``.
 
     ``metrics`` are attribute names of :class:`dlnotes.train.History`
     (``train_loss``, ``train_acc``, ``val_loss``, ``val_acc``). Losses of
     different kinds (say MSE and cross-entropy) are not on one scale; compare
-    accuracies across runs with different losses.
+    accuracies across runs with different losses. ``labels`` maps a metric to
+    its axis label (say ``{"val_acc": "test accuracy"}`` when the held-out set
+    passed to ``fit`` is the test set); by default the train metrics are
+    labelled as the epoch's running means that ``fit`` records.
     """
     plt = _plt()
     if not histories:
@@ -212,7 +241,9 @@ def compare_histories(histories, metrics: Sequence[str] = ("train_acc", "val_acc
             values = getattr(h, m)
             ax.plot(np.arange(1, len(values) + 1), values, "o-", ms=3, label=label,
                     color=CLASS_COLORS[i % len(CLASS_COLORS)])
-        ax.set(xlabel="epoch", ylabel=m.replace("_", " "))
+        default = {"train_loss": "training loss (epoch mean)", "train_acc": "training accuracy (epoch mean)",
+                   "val_loss": "validation loss", "val_acc": "validation accuracy"}[m]
+        ax.set(xlabel="epoch", ylabel=(labels or {}).get(m, default))
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
     if title:
@@ -252,6 +283,8 @@ def activation_panels(z: np.ndarray, curves: dict, *, ncols: int = 4, size: tupl
         ax.plot(z, f, color=CLASS_COLORS[0], lw=2, label="f(z)")
         ax.plot(z, df, "--", color=CLASS_COLORS[1], lw=1.6, label="f′(z)")
         ax.set_title(title, fontsize=10)
+        ax.set_xlabel("z", fontsize=8)
+        ax.set_ylabel("f(z), f′(z)", fontsize=8)
         if ylim is not None:
             ax.set_ylim(*ylim)
         ax.grid(alpha=0.3)

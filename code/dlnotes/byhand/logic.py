@@ -2,17 +2,22 @@
 
 A *threshold layer* is a pair ``(weight, bias)`` with torch's shapes
 (``weight`` is ``(n_out, n_in)``); it computes ``step(a @ weight.T + bias)``
-where ``step(z) = 1`` for ``z >= 0`` and ``0`` otherwise. A network is a list
-of such layers. The module builds two networks for the *parity* of ``n`` bits
-(1 when an odd number of bits are 1; XOR is parity of 2 bits):
+where ``step(z) = 1`` for ``z > 0`` and ``0`` otherwise (the book's
+convention, step(0) = 0). A network is a list of such layers. The module
+builds three networks for the *parity* of ``n`` bits (1 when an odd number of
+bits are 1; XOR is parity of 2 bits):
 
-* :func:`parity_shallow`: one hidden layer, one "template" unit per input
-  pattern with odd parity, ORed together -- ``2**(n-1) + 1`` units;
+* :func:`parity_shallow`: the two-level AND/OR circuit (disjunctive normal
+  form) -- one AND "template" unit per input pattern with odd parity, ORed
+  together: ``2**(n-1) + 1`` units;
 * :func:`parity_deep`: a balanced tree of XOR blocks (OR, NAND -> AND) --
-  ``3 (n - 1)`` units when ``n`` is a power of two.
+  ``3 (n - 1)`` units when ``n`` is a power of two;
+* :func:`parity_counting`: ONE hidden layer of ``n`` threshold units that
+  count the ones (``h_k = step(sum(x) - k + 1/2)``), read out with alternating
+  weights +1, -1, +1, ... -- ``n + 1`` units.
 
-This is the logic-circuit argument for depth: the same function needs
-exponentially many units in two layers but only linearly many in a deep net.
+The exponential cost of the first is a fact about two-level AND/OR circuits,
+not about threshold networks: the third network is shallow *and* small.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from collections.abc import Sequence
 import numpy as np
 
 __all__ = ["LOGIC_GATES", "logic_gate", "threshold_forward", "parity", "all_inputs", "parity_shallow",
-           "parity_deep", "count_units"]
+           "parity_deep", "parity_counting", "count_units"]
 
 ThresholdLayer = tuple[np.ndarray, np.ndarray]
 
@@ -56,7 +61,7 @@ def threshold_forward(layers: Sequence[ThresholdLayer], x) -> list[np.ndarray]:
     out = [a]
     for w, b in layers:
         z = out[-1] @ np.asarray(w, dtype=np.float64).T + np.asarray(b, dtype=np.float64)
-        out.append((z >= 0).astype(np.float64))
+        out.append((z > 0).astype(np.float64))
     return out
 
 
@@ -144,6 +149,22 @@ def parity_deep(n: int) -> list[ThresholdLayer]:
         layers += [(first_w, first_b), (second_w, second_b)]
         width = pairs + carry
     return layers
+
+
+def parity_counting(n: int) -> list[ThresholdLayer]:
+    """Parity of ``n`` bits with ONE hidden layer of ``n`` threshold units.
+
+    Hidden unit ``k`` (``k = 1..n``) fires when at least ``k`` bits are 1:
+    ``h_k = step(x_1 + ... + x_n - k + 1/2)``. With ``s`` ones, exactly
+    ``h_1..h_s`` fire, so ``h_1 - h_2 + h_3 - ...`` is 1 for odd ``s`` and 0 for
+    even ``s``; the output unit is ``step(that - 1/2)``.
+    """
+    n = _check_n(n)
+    w1 = np.ones((n, n))
+    b1 = 0.5 - np.arange(1, n + 1, dtype=np.float64)
+    w2 = np.array([[(-1.0) ** k for k in range(n)]])  # +1, -1, +1, ...
+    b2 = np.array([-0.5])
+    return [(w1, b1), (w2, b2)]
 
 
 def count_units(layers: Sequence[ThresholdLayer]) -> int:

@@ -5,12 +5,13 @@
 * :mod:`~dlnotes.data.images` — Fashion-MNIST (default) and MNIST;
 * :mod:`~dlnotes.data.batching` — :class:`Batches` for numpy and torch,
   :func:`train_val_split`;
-* :mod:`~dlnotes.data.toy` — seeded 2-D toy data sets for pictures.
+* :mod:`~dlnotes.data.toy` — seeded 2-D toy data sets for pictures;
+* :mod:`~dlnotes.data.text` — text corpora, character vocabularies, (batch, time) windows.
 
 The names notebooks use are re-exported here (``data.load_images``, ...).
 """
 
-from . import toy
+from . import text, toy
 from .batching import Batches, train_val_split
 from .images import (
     DATASETS,
@@ -28,7 +29,7 @@ from .images import (
 from .sources import ChecksumError, DataUnavailableError, data_root
 
 __all__ = [
-    "toy", "Batches", "train_val_split", "DATASETS", "IDXError", "ImageData", "default_dataset",
+    "text", "toy", "Batches", "train_val_split", "DATASETS", "IDXError", "ImageData", "default_dataset",
     "fetch", "images_to_float", "load_images", "read_idx", "subset", "to_tensors", "two_features",
     "ChecksumError", "DataUnavailableError", "data_root",
 ]

@@ -270,10 +270,17 @@ class Loss(Layer):
     @classmethod
     def from_torch_module(cls, module, dtype) -> Loss:
         """The twin of a torch loss, with its reduction; torch options it lacks raise a TypeError."""
+        import inspect
+
         missing = [k for k in ("weight", "pos_weight") if getattr(module, k, None) is not None]
-        missing += ["label_smoothing"] if getattr(module, "label_smoothing", 0.0) else []
+        smoothing = getattr(module, "label_smoothing", 0.0)
+        accepts = "label_smoothing" in inspect.signature(cls.__init__).parameters
+        if smoothing and not accepts:
+            missing.append("label_smoothing")
         if missing:
             raise TypeError(f"the scratch {cls.__name__} has no {', '.join(missing)}")
+        if accepts:
+            return cls(reduction=module.reduction, label_smoothing=smoothing)
         return cls(reduction=module.reduction)
 
     def __repr__(self) -> str:

@@ -8,7 +8,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import activations, container, linear, losses  # noqa: F401  (they register their twins)
+# importing every family registers its twins (classes with ``torch_twin``)
+from . import (  # noqa: F401
+    activations,
+    attention,
+    container,
+    conv,
+    dropout,
+    linear,
+    losses,
+    normalization,
+    pooling,
+    rnn,
+)
 from .base import TWINS, Layer
 
 __all__ = ["from_torch"]

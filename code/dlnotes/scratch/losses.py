@@ -205,16 +205,28 @@ class CrossEntropyLoss(Loss):
     Stable for any logits (log-sum-exp). The gradient of each sample's term
     is ``softmax(logits) - one_hot(target)`` (for probability targets:
     ``softmax * sum(target) - target``); ``reduction="mean"`` divides by N.
-    (No ``weight``, ``ignore_index`` or ``label_smoothing``.)
+    ``label_smoothing=eps`` (as in torch) trains against the mixed target
+    ``(1 - eps) * target + eps / C``: the true class gets ``1 - eps + eps/C``,
+    every other class ``eps / C``. (No ``weight`` or ``ignore_index``.)
 
     Shape: logits ``(N, C)`` or ``(C,)`` (then the target is a scalar or ``(C,)``).
     """
 
     torch_twin = "CrossEntropyLoss"
 
+    def __init__(self, reduction: str = "mean", label_smoothing: float = 0.0) -> None:
+        super().__init__(reduction)
+        if isinstance(label_smoothing, bool) or not 0.0 <= float(label_smoothing) <= 1.0:
+            raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing!r}")
+        self.label_smoothing = float(label_smoothing)
+
     def _forward(self, logits, target):
         z, t, is_prob = _prepare_logits_target(logits, target)
         logp = log_softmax(z, dim=1)
+        if self.label_smoothing > 0.0:
+            eps, c = self.label_smoothing, z.shape[1]
+            base = np.eye(c, dtype=z.dtype)[t] if not is_prob else t
+            t, is_prob = (1.0 - eps) * base + eps / c, True
         if is_prob:
             terms = -(t * logp).sum(axis=1)
         else:

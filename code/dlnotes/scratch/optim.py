@@ -9,6 +9,10 @@ place, so the arrays keep their identity.
 To write a new optimiser, subclass :class:`Optimizer` and implement
 :meth:`Optimizer.update` (one parameter, its gradient and a per-parameter
 ``state`` dict for running averages); see :class:`SGD`.
+
+The learning rate is the attribute ``optimizer.lr``: a schedule changes it
+between steps (see :mod:`dlnotes.schedules`). All optimisers take torch's
+argument names and defaults and match ``torch.optim`` step for step.
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ import numpy as np
 
 from .base import Layer
 
-__all__ = ["parameter_slots", "Optimizer", "SGD", "clip_grad_norm"]
+__all__ = ["parameter_slots", "Optimizer", "SGD", "LectureMomentum", "Adagrad", "RMSprop", "Adam", "AdamW",
+           "clip_grad_norm"]
 
 
 def parameter_slots(model: Layer | Iterable[Layer]) -> list[tuple[Layer, str]]:
@@ -131,6 +136,167 @@ class SGD(Optimizer):
             tmp = state["tmp"] = np.empty_like(param)
         np.multiply(g, self.lr, out=tmp)
         param -= tmp
+
+
+def _check_nonneg(**values) -> None:
+    for name, v in values.items():
+        if not (isinstance(v, (int, float)) and v >= 0):
+            raise ValueError(f"{name} must be a non-negative number, got {v!r}")
+
+
+def _weight_decayed(param: np.ndarray, grad: np.ndarray, weight_decay: float) -> np.ndarray:
+    """torch's L2 form of weight decay: the gradient of ``weight_decay / 2 * |p|^2`` is added."""
+    return grad + weight_decay * param if weight_decay else grad
+
+
+class LectureMomentum(Optimizer):
+    """Momentum as the lectures write it (Sutskever et al. 2013): a *velocity* that already
+    contains the learning rate::
+
+        v <- momentum * v - lr * g          (v = 0 at the start)
+        p <- p + v
+
+    With a constant ``lr`` this is exactly torch's ``SGD(momentum=...)`` (whose buffer is
+    ``b = -v / lr``); when ``lr`` changes between steps the two differ: here the old velocity
+    keeps the old learning rate, in torch's form the new rate rescales the whole buffer.
+    """
+
+    def __init__(self, params: Layer | Iterable[Layer], lr: float, momentum: float = 0.9,
+                 weight_decay: float = 0.0) -> None:
+        super().__init__(params, lr)
+        _check_nonneg(momentum=momentum, weight_decay=weight_decay)
+        self.momentum, self.weight_decay = float(momentum), float(weight_decay)
+
+    def update(self, param: np.ndarray, grad: np.ndarray, state: dict) -> None:
+        g = _weight_decayed(param, grad, self.weight_decay)
+        v = state.setdefault("velocity", np.zeros_like(param))
+        v *= self.momentum
+        v -= self.lr * g
+        param += v
+
+
+class Adagrad(Optimizer):
+    """Adagrad (Duchi et al. 2011; torch's ``optim.Adagrad``): each parameter's step is divided
+    by the root of the *sum* of all its squared gradients so far::
+
+        s <- s + g * g                        (s starts at initial_accumulator_value)
+        p <- p - lr_t * g / (sqrt(s) + eps)   lr_t = lr / (1 + (t - 1) * lr_decay)
+    """
+
+    def __init__(self, params: Layer | Iterable[Layer], lr: float = 0.01, lr_decay: float = 0.0,
+                 weight_decay: float = 0.0, initial_accumulator_value: float = 0.0,
+                 eps: float = 1e-10) -> None:
+        super().__init__(params, lr)
+        _check_nonneg(lr_decay=lr_decay, weight_decay=weight_decay,
+                      initial_accumulator_value=initial_accumulator_value, eps=eps)
+        self.lr_decay, self.weight_decay = float(lr_decay), float(weight_decay)
+        self.initial_accumulator_value, self.eps = float(initial_accumulator_value), float(eps)
+
+    def update(self, param: np.ndarray, grad: np.ndarray, state: dict) -> None:
+        g = _weight_decayed(param, grad, self.weight_decay)
+        state["step"] = t = state.get("step", 0) + 1
+        s = state.setdefault("sum", np.full_like(param, self.initial_accumulator_value))
+        s += g * g
+        clr = self.lr / (1 + (t - 1) * self.lr_decay)
+        param -= clr * g / (np.sqrt(s) + self.eps)
+
+
+class RMSprop(Optimizer):
+    """RMSProp (Hinton's lecture 6e; torch's ``optim.RMSprop``): Adagrad with a *decaying*
+    average of squared gradients instead of their sum::
+
+        r <- alpha * r + (1 - alpha) * g * g
+        p <- p - lr * g / (sqrt(r) + eps)
+
+    ``centered`` subtracts the squared mean gradient from ``r``; ``momentum`` keeps a buffer
+    ``b <- momentum * b + g / (sqrt(r) + eps)`` and steps ``p <- p - lr * b``.
+    """
+
+    def __init__(self, params: Layer | Iterable[Layer], lr: float = 0.01, alpha: float = 0.99,
+                 eps: float = 1e-8, weight_decay: float = 0.0, momentum: float = 0.0,
+                 centered: bool = False) -> None:
+        super().__init__(params, lr)
+        _check_nonneg(alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum)
+        if alpha >= 1:
+            raise ValueError(f"alpha must be in [0, 1), got {alpha}")
+        self.alpha, self.eps, self.weight_decay = float(alpha), float(eps), float(weight_decay)
+        self.momentum, self.centered = float(momentum), bool(centered)
+
+    def update(self, param: np.ndarray, grad: np.ndarray, state: dict) -> None:
+        g = _weight_decayed(param, grad, self.weight_decay)
+        r = state.setdefault("square_avg", np.zeros_like(param))
+        r *= self.alpha
+        r += (1 - self.alpha) * g * g
+        if self.centered:
+            m = state.setdefault("grad_avg", np.zeros_like(param))
+            m *= self.alpha
+            m += (1 - self.alpha) * g
+            avg = np.sqrt(r - m * m) + self.eps
+        else:
+            avg = np.sqrt(r) + self.eps
+        if self.momentum:
+            buf = state.setdefault("momentum_buffer", np.zeros_like(param))
+            buf *= self.momentum
+            buf += g / avg
+            param -= self.lr * buf
+        else:
+            param -= self.lr * g / avg
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba 2015; torch's ``optim.Adam``): momentum on the gradient and RMSProp's
+    average of its square, both corrected for starting at zero::
+
+        m <- beta1 * m + (1 - beta1) * g           v <- beta2 * v + (1 - beta2) * g * g
+        m_hat = m / (1 - beta1^t)                  v_hat = v / (1 - beta2^t)
+        p <- p - lr * m_hat / (sqrt(v_hat) + eps)
+
+    ``weight_decay`` adds ``weight_decay * p`` to the gradient (L2; see :class:`AdamW` for
+    the decoupled form).
+    """
+
+    decoupled = False
+
+    def __init__(self, params: Layer | Iterable[Layer], lr: float = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0.0) -> None:
+        super().__init__(params, lr)
+        _check_nonneg(eps=eps, weight_decay=weight_decay)
+        if len(betas) != 2 or not all(0 <= b < 1 for b in betas):
+            raise ValueError(f"betas must be two numbers in [0, 1), got {betas!r}")
+        self.betas = (float(betas[0]), float(betas[1]))
+        self.eps, self.weight_decay = float(eps), float(weight_decay)
+
+    def update(self, param: np.ndarray, grad: np.ndarray, state: dict) -> None:
+        b1, b2 = self.betas
+        if self.decoupled:
+            param *= 1 - self.lr * self.weight_decay
+            g = grad
+        else:
+            g = _weight_decayed(param, grad, self.weight_decay)
+        state["step"] = t = state.get("step", 0) + 1
+        m = state.setdefault("exp_avg", np.zeros_like(param))
+        v = state.setdefault("exp_avg_sq", np.zeros_like(param))
+        m *= b1
+        m += (1 - b1) * g
+        v *= b2
+        v += (1 - b2) * g * g
+        m_hat = m / (1 - b1 ** t)
+        v_hat = v / (1 - b2 ** t)
+        param -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+
+
+class AdamW(Adam):
+    """AdamW (Loshchilov & Hutter 2019; torch's ``optim.AdamW``): Adam whose weight decay
+    shrinks the parameter directly, ``p <- p * (1 - lr * weight_decay)``, instead of going
+    through the adaptive denominator."""
+
+    decoupled = True
+
+    def __init__(self, params: Layer | Iterable[Layer], lr: float = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 1e-2) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay)
 
 
 def clip_grad_norm(params: Layer | Iterable[Layer], max_norm: float) -> float:

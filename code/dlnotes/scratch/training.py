@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from ..history import History, check_batches, end_epoch, resolve_metric, summed
+from ..history import History, check_batches, check_finite, end_epoch, resolve_metric, summed
 from .base import Layer, Loss, no_grad
 from .losses import CrossEntropyLoss
 from .optim import SGD
@@ -76,10 +76,11 @@ def fit(model: Layer, train: Iterable, val: Iterable | None = None, *, epochs: i
         model.train()
         start = time.perf_counter()
         sum_loss, sum_metric, n = 0.0, 0.0, 0
-        for x, y in train:
+        for batch, (x, y) in enumerate(train, start=1):
             optimizer.zero_grad()
             out = model(x)
             loss = loss_fn(out, y)
+            check_finite(loss, epoch, batch)
             model.backward(loss_fn.backward(), input_grad=False)
             optimizer.step()
             sum_loss += loss * len(y)

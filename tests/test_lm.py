@@ -1,0 +1,138 @@
+"""Language-model helpers (dlnotes.models.lm) and the torch CharRNN (dlnotes.models.rnn)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from dlnotes.data.text import Vocab
+from dlnotes.models.lm import bits_per_char, lm_loss, sample
+from dlnotes.models.rnn import CharRNN, char_rnn_with_params
+from dlnotes.models.summary import count_parameters
+
+
+class Uniform(torch.nn.Module):
+    """A model that predicts every character with equal probability (no state)."""
+
+    def __init__(self, v):
+        super().__init__()
+        self.v = v
+        self.w = torch.nn.Parameter(torch.zeros(1))
+
+    def forward(self, x):
+        return torch.zeros(*x.shape, self.v) + 0 * self.w
+
+
+def test_lm_loss_matches_cross_entropy():
+    logits, y = torch.randn(2, 3, 5), torch.randint(0, 5, (2, 3))
+    expected = torch.nn.functional.cross_entropy(logits.permute(0, 2, 1), y)
+    torch.testing.assert_close(lm_loss(logits, y), expected)
+    with pytest.raises(ValueError, match="logits"):
+        lm_loss(logits[0], y)
+
+
+@pytest.mark.parametrize("seq_len", [1, 7, 50])
+def test_bits_per_char_of_uniform_model(seq_len):
+    ids = np.arange(101) % 8
+    assert bits_per_char(Uniform(8), ids, seq_len=seq_len, batch_size=3) == pytest.approx(3.0)
+
+
+def test_bits_per_char_counts_every_target_once():
+    torch.manual_seed(0)
+    model = CharRNN(6, 8, cell="lstm")
+    ids = np.random.default_rng(0).integers(0, 6, 41)
+    x = torch.from_numpy(ids)[None]
+    expected = lm_loss(model(x[:, :-1]), x[:, 1:]).item() / math.log(2)
+    assert bits_per_char(model, ids, seq_len=40) == pytest.approx(expected, rel=1e-5)
+    assert model.training  # mode restored
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_char_rnn_shapes_and_state(cell):
+    torch.manual_seed(0)
+    model = CharRNN(11, 16, cell=cell, num_layers=2, embedding_dim=4)
+    x = torch.randint(0, 11, (3, 9))
+    logits, state = model(x, return_state=True)
+    assert logits.shape == (3, 9, 11)
+    # feeding the sequence in two parts with the state carried over gives the same logits
+    first, s = model(x[:, :4], return_state=True)
+    second = model(x[:, 4:], s)
+    torch.testing.assert_close(torch.cat([first, second], 1), logits)
+
+
+def test_char_rnn_bad_input():
+    with pytest.raises(ValueError, match="cell"):
+        CharRNN(5, cell="transformer")
+    with pytest.raises(ValueError, match="batch, time"):
+        CharRNN(5, 4)(torch.zeros(3, dtype=torch.int64))
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_char_rnn_with_params(cell):
+    model = char_rnn_with_params(50, 20_000, cell=cell)
+    n = count_parameters(model)
+    assert n <= 20_000
+    bigger = CharRNN(50, model.rnn.hidden_size + 1, cell=cell)
+    assert count_parameters(bigger) > 20_000
+
+
+def test_sample_seeded_and_greedy():
+    torch.manual_seed(0)
+    vocab = Vocab.from_text("abcde")
+    model = CharRNN(len(vocab), 8, cell="gru")
+    a = sample(model, vocab, "ab", 20, temperature=1.0, rng=3)
+    assert a.startswith("ab") and len(a) == 22 and a == sample(model, vocab, "ab", 20, rng=3)
+    g1 = sample(model, vocab, "ab", 10, temperature=0, rng=1)
+    assert g1 == sample(model, vocab, "ab", 10, temperature=0, rng=2)
+    assert sample(model, vocab, "ab", 10, temperature=1e-6, rng=5) == g1
+    # the recurrent fast path equals running the whole text each step
+    stateless = Uniform(len(vocab))
+    assert len(sample(stateless, vocab, "a", 5, rng=0)) == 6
+    with pytest.raises(ValueError, match="temperature"):
+        sample(model, vocab, "a", 3, temperature=-1)
+    with pytest.raises(ValueError, match="prompt"):
+        sample(model, vocab, "", 3)
+
+
+def test_sample_recurrent_path_matches_full_recompute():
+    torch.manual_seed(1)
+    vocab = Vocab.from_text("xyz")
+    model = CharRNN(len(vocab), 6, cell="lstm")
+
+    class Stateless(torch.nn.Module):
+        def __init__(self, inner):
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, x):
+            return self.inner(x)
+
+    assert sample(model, vocab, "xy", 15, rng=4) == sample(Stateless(model), vocab, "xy", 15, rng=4)
+
+
+def test_train_rnn_lm_recipe_smoke():
+    from dlnotes.book import recipes
+
+    ids = np.tile(np.arange(7), 200)
+    torch.manual_seed(0)
+    model = recipes.rnn_lm(7, "gru", n_params=3000)
+    run = recipes.train_rnn_lm(model, ids[:1000], ids[1000:], steps=30, seq_len=16, batch_size=8,
+                               eval_every=10, lr=0.02, device="cpu")
+    assert len(run.train_loss) == len(run.grad_norm) == 30
+    assert run.val_steps == [10, 20, 30, 30] and run.val_bpc[-1] < run.val_bpc[0]
+    with pytest.raises(ValueError, match="steps"):
+        recipes.train_rnn_lm(model, ids, ids, steps=None)
+
+
+@pytest.mark.parametrize("cell, bidirectional",
+                         [(None, False), ("rnn", False), ("lstm", True), ("gru", False)])
+def test_sequence_tagger_shapes(cell, bidirectional):
+    from dlnotes.models.rnn import SequenceTagger
+
+    model = SequenceTagger(12, 4, 8, cell=cell, bidirectional=bidirectional)
+    assert model(torch.randint(0, 12, (3, 7))).shape == (3, 7, 4)
+    with pytest.raises(ValueError):
+        SequenceTagger(12, 4, cell="cnn")
