@@ -3,11 +3,10 @@
 import numpy as np
 import pytest
 import torch
-from twin import check_twin
+from twin import check_model_cross_entropy, check_twin
 
-from dlnotes.gradcheck import check_layer, check_model
+from dlnotes.gradcheck import check_layer
 from dlnotes.scratch import activations as A
-from dlnotes.scratch import losses
 from dlnotes.scratch.container import Sequential, mlp
 from dlnotes.scratch.linear import Linear
 
@@ -74,21 +73,7 @@ def test_mlp_with_cross_entropy_matches_torch_mlp(act):
     model = mlp([6, 5, 4, 3], act, rng=0, dtype=np.float64)
     assert [type(m).__name__ for m in model] == [type(m).__name__ for m in tm]
     model.load_state_dict(tm.state_dict())
-    rng = np.random.default_rng(1)
-    x = rng.normal(size=(8, 6))
-    y = rng.integers(0, 3, size=8)
-    loss_fn = losses.CrossEntropyLoss()
-    loss = loss_fn(model.forward(x), y)
-    gx = model.backward(loss_fn.backward())
-    xt = torch.tensor(x, requires_grad=True)
-    lt = torch.nn.functional.cross_entropy(tm(xt), torch.from_numpy(y))
-    lt.backward()
-    assert loss == pytest.approx(lt.item(), rel=1e-12)
-    np.testing.assert_allclose(gx, xt.grad.numpy(), rtol=1e-10, atol=1e-12)
-    assert [n for n, _, _ in model.named_parameters()] == [n for n, _ in tm.named_parameters()]
-    for (name, _, g), (_, tp) in zip(model.named_parameters(), tm.named_parameters()):
-        np.testing.assert_allclose(g, tp.grad.numpy(), rtol=1e-10, atol=1e-12, err_msg=name)
-    assert check_model(model, loss_fn, x, y, include_input=True).ok(1e-6)
+    check_model_cross_entropy(model, tm, rng=1)
 
 
 def test_mlp_builder_shapes():

@@ -3,9 +3,8 @@
 import numpy as np
 import pytest
 import torch
-from twin import check_twin
+from twin import check_model_cross_entropy, check_twin
 
-from dlnotes.gradcheck import check_model
 from dlnotes.scratch import activations, losses
 from dlnotes.scratch.base import TWINS
 from dlnotes.scratch.container import Sequential, mlp
@@ -28,22 +27,8 @@ def _torch_mlp(act):
 def test_from_torch_mlp_with_cross_entropy_matches_torch(act):
     tm = _torch_mlp(act)
     model = from_torch(tm)
-    assert [n for n, _, _ in model.named_parameters()] == [n for n, _ in tm.named_parameters()]
-    rng = np.random.default_rng(1)
-    x = rng.normal(size=(8, 6))
-    y = rng.integers(0, 3, size=8)
-    loss_fn = losses.CrossEntropyLoss()
-    loss = loss_fn(model.forward(x), y)
-    gx = model.backward(loss_fn.backward())
-    xt = _t(x, grad=True)
-    lt = torch.nn.functional.cross_entropy(tm(xt), torch.from_numpy(y))
-    lt.backward()
-    assert loss == pytest.approx(lt.item(), rel=1e-12)
-    np.testing.assert_allclose(gx, xt.grad.numpy(), rtol=1e-10, atol=1e-12)
-    for (name, _, g), (tname, tp) in zip(model.named_parameters(), tm.named_parameters()):
-        assert name == tname
-        np.testing.assert_allclose(g, tp.grad.numpy(), rtol=1e-10, atol=1e-12, err_msg=name)
-    assert check_model(model, loss_fn, x, y, include_input=True).ok(1e-6)
+    check_model_cross_entropy(model, tm, rng=1)
+    x = np.random.default_rng(1).normal(size=(8, 6))
     check_twin(from_torch(tm), tm, x)  # the same through the twin helper, with every gradient
 
 

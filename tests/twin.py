@@ -45,7 +45,7 @@ from dlnotes.gradcheck import gradcheck
 from dlnotes.scratch.base import no_grad
 from dlnotes.utils import as_generator
 
-__all__ = ["check_twin", "TorchFn"]
+__all__ = ["check_twin", "check_model_cross_entropy", "TorchFn"]
 
 
 class TorchFn(torch.nn.Module):
@@ -142,3 +142,30 @@ def check_twin(scratch, torch_module, *shapes_or_arrays, target=None, rng=0, rto
         assert not any(m._saved for m in scratch.modules()), "a forward under no_grad saved arrays"
     return SimpleNamespace(out=out, torch_out=out_t.detach().numpy(), inputs=xs, input_grads=input_grads,
                            torch_input_grads=torch_input_grads, grads=grads, upstream=g, report=report)
+
+
+def check_model_cross_entropy(model, torch_model, n: int = 8, rng: int = 0) -> None:
+    """A numpy network under the numpy CrossEntropyLoss against its torch twin under
+    ``F.cross_entropy`` (float64): loss, input gradient, every parameter gradient by
+    torch's name, and the finite-difference check of the whole model."""
+    from dlnotes.gradcheck import check_model
+    from dlnotes.scratch import losses
+
+    gen = np.random.default_rng(rng)
+    n_in = next(torch_model.parameters()).shape[1]
+    n_out = list(torch_model.parameters())[-1].shape[0]
+    x = gen.normal(size=(n, n_in))
+    y = gen.integers(0, n_out, size=n)
+    loss_fn = losses.CrossEntropyLoss()
+    loss = loss_fn(model.forward(x), y)
+    gx = model.backward(loss_fn.backward())
+    xt = torch.tensor(x, requires_grad=True)
+    lt = torch.nn.functional.cross_entropy(torch_model(xt), torch.from_numpy(y))
+    lt.backward()
+    assert abs(loss - lt.item()) <= 1e-12 * abs(lt.item())
+    np.testing.assert_allclose(gx, xt.grad.numpy(), rtol=1e-10, atol=1e-12)
+    names = [name for name, _ in torch_model.named_parameters()]
+    assert [name for name, _, _ in model.named_parameters()] == names
+    for (name, _, g), (_, tp) in zip(model.named_parameters(), torch_model.named_parameters()):
+        np.testing.assert_allclose(g, tp.grad.numpy(), rtol=1e-10, atol=1e-12, err_msg=name)
+    assert check_model(model, loss_fn, x, y, include_input=True).ok(1e-6)
