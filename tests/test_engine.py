@@ -78,6 +78,16 @@ def _run(prog, leaves, lib):
     return out
 
 
+def _assert_same_value_and_grads(v_out, t_out, v_leaves, t_leaves, *, value_tol, grad_tol):
+    """The engine's output and leaf gradients equal torch's (a leaf torch never reached has grad 0)."""
+    assert v_out.data == pytest.approx(t_out.item(), rel=value_tol[0], abs=value_tol[1])
+    v_out.backward()
+    t_out.backward()
+    for v, t in zip(v_leaves, t_leaves, strict=True):
+        expected = 0.0 if t.grad is None else t.grad.item()
+        assert v.grad == pytest.approx(expected, rel=grad_tol[0], abs=grad_tol[1])
+
+
 @pytest.mark.parametrize("seed", range(60))
 def test_random_expressions_match_torch(seed):
     rng = np.random.default_rng(seed)
@@ -86,14 +96,8 @@ def test_random_expressions_match_torch(seed):
     prog = _random_program(rng, n_leaves, int(rng.integers(3, 14)))
     v_leaves = [Value(float(d)) for d in data]
     t_leaves = [torch.tensor(float(d), dtype=torch.float64, requires_grad=True) for d in data]
-    v_out = _run(prog, v_leaves, "v")
-    t_out = _run(prog, t_leaves, "t")
-    assert v_out.data == pytest.approx(t_out.item(), rel=1e-12, abs=1e-12)
-    v_out.backward()
-    t_out.backward()
-    for v, t in zip(v_leaves, t_leaves):
-        expected = 0.0 if t.grad is None else t.grad.item()
-        assert v.grad == pytest.approx(expected, rel=1e-10, abs=1e-12)
+    _assert_same_value_and_grads(_run(prog, v_leaves, "v"), _run(prog, t_leaves, "t"), v_leaves, t_leaves,
+                                 value_tol=(1e-12, 1e-12), grad_tol=(1e-10, 1e-12))
 
 
 def test_random_expressions_match_finite_differences():
@@ -283,9 +287,5 @@ def test_property_random_programs_match_torch(data, program_seed):
         grads = [t.grad.item() for t in t_leaves if t.grad is not None]
         assert not all(math.isfinite(g) for g in [t_out.item(), *grads])
         return
-    assert v_out.data == pytest.approx(t_out.item(), rel=1e-9, abs=1e-9)
-    v_out.backward()
-    t_out.backward()
-    for v, t in zip(v_leaves, t_leaves):
-        expected = 0.0 if t.grad is None else t.grad.item()
-        assert v.grad == pytest.approx(expected, rel=1e-7, abs=1e-9)
+    _assert_same_value_and_grads(v_out, t_out, v_leaves, t_leaves,
+                                 value_tol=(1e-9, 1e-9), grad_tol=(1e-7, 1e-9))

@@ -75,3 +75,23 @@ def test_hardware_dependent_cells_assert(path):
         if "nbval-ignore-output" in cell.get("metadata", {}).get("tags", []):
             assert re.search(r"^\s*assert ", "".join(cell["source"]), re.M), \
                 "an nbval-ignore-output cell without an assert:\n" + "".join(cell["source"])[:300]
+
+
+# "Cybenko (1989)", "Kingma & Ba 2015", "He et al. 2015", "Hornik, Stinchcombe and White (1989)":
+# a capitalised name followed, within a few words, by a year. Words that precede a year but
+# are not authors are listed.
+CITATION = re.compile(r"\b([A-Z][a-zA-Z\u00c0-\u017f\-]+)(?: et al\.?| (?:&|and) [A-Z][a-zA-Z\-]+)?,? "
+                      r"\(?((?:19|20)\d\d)\b")
+NOT_AUTHORS = {"In", "Since", "By", "From", "Until", "Research", "ILSVRC", "September", "December", "VGG",
+               "ImageNet", "Python", "Debian", "AlexNet", "GoogLeNet", "ResNet", "LeNet", "GPT",
+               "Transformer", "MNIST", "Fashion"}
+REFERENCES = Path(__file__).resolve().parents[1] / "chapters" / "appendix" / "references.md"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_every_cited_author_is_in_the_references(path):
+    entries = [line for line in REFERENCES.read_text(encoding="utf-8").splitlines() if line.startswith("* ")]
+    cited = {(m.group(1), m.group(2)) for m in CITATION.finditer(markdown(load(path)))}
+    missing = sorted(f"{name} {year}" for name, year in cited if name not in NOT_AUTHORS
+                     and not any(name in entry and year in entry for entry in entries))
+    assert not missing, f"cited in {path.name} but not in references.md (name and year): {missing}"

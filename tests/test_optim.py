@@ -30,6 +30,18 @@ def _assert_same_parameters(model, tm, rtol=1e-10, atol=1e-12):
         np.testing.assert_allclose(p, tp.detach().numpy(), rtol=rtol, atol=atol, err_msg=name)
 
 
+def _step_both(opt, opt_t, model, tm, x, y):
+    """One step of the numpy optimiser and of its torch twin on the same mini-batch (x, y)."""
+    loss_fn = losses.CrossEntropyLoss()
+    opt.zero_grad()  # gradients accumulate, as in torch
+    loss_fn(model.forward(x), y)
+    model.backward(loss_fn.backward())
+    opt.step()
+    opt_t.zero_grad()
+    torch.nn.functional.cross_entropy(tm(torch.from_numpy(x)), torch.from_numpy(y)).backward()
+    opt_t.step()
+
+
 @pytest.mark.parametrize("tied", [False, True])
 @pytest.mark.parametrize("kw", [dict(), dict(momentum=0.9), dict(momentum=0.9, nesterov=True),
                                 dict(momentum=0.5, dampening=0.3, weight_decay=0.01),
@@ -39,17 +51,8 @@ def test_sgd_matches_torch_over_several_steps(kw, tied):
     opt_t = torch.optim.SGD(tm.parameters(), lr=0.1, **kw)
     opt = SGD(model, lr=0.1, **kw)
     rng = np.random.default_rng(0)
-    loss_fn = losses.CrossEntropyLoss()
     for _ in range(5):
-        x = rng.normal(size=(8, 4))
-        y = rng.integers(0, 3, size=8)
-        opt.zero_grad()  # gradients accumulate, as in torch
-        loss_fn(model.forward(x), y)
-        model.backward(loss_fn.backward())
-        opt.step()
-        opt_t.zero_grad()
-        torch.nn.functional.cross_entropy(tm(torch.from_numpy(x)), torch.from_numpy(y)).backward()
-        opt_t.step()
+        _step_both(opt, opt_t, model, tm, rng.normal(size=(8, 4)), rng.integers(0, 3, size=8))
     _assert_same_parameters(model, tm)
 
 
@@ -195,19 +198,11 @@ OPTIMISERS = [
 
 def _train_both(opt, opt_t, model, tm, steps=60, schedule=None):
     rng = np.random.default_rng(1)
-    loss_fn = losses.CrossEntropyLoss()
     for t in range(steps):
         if schedule is not None:
             schedules.set_lr(opt, schedule(t))
             schedules.set_lr(opt_t, schedule(t))
-        x, y = rng.normal(size=(8, 4)), rng.integers(0, 3, size=8)
-        opt.zero_grad()
-        loss_fn(model.forward(x), y)
-        model.backward(loss_fn.backward())
-        opt.step()
-        opt_t.zero_grad()
-        torch.nn.functional.cross_entropy(tm(torch.from_numpy(x)), torch.from_numpy(y)).backward()
-        opt_t.step()
+        _step_both(opt, opt_t, model, tm, rng.normal(size=(8, 4)), rng.integers(0, 3, size=8))
         _assert_same_parameters(model, tm, rtol=1e-12, atol=1e-12)  # after every step
 
 
