@@ -2,8 +2,8 @@
 
 Usage: python scripts/check_offline.py _build/html
 Exits non-zero, listing the offending pages, if any page references an
-external script/stylesheet, or if the vendored MathJax / ipywidgets files are
-missing from the build.
+external script/stylesheet, or if the vendored MathJax is missing from the
+build.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 EXTERNAL = re.compile(
     r"""<(script|link|img|iframe)\b[^>]*\b(src|href)\s*=\s*["'](https?:)?//[^"']+["']""", re.I)
-REQUIRED = ["vendor/mathjax/es5/tex-chtml.js", "vendor/require.min.js", "vendor/html-manager/embed-amd.js"]
+REQUIRED = ["vendor/mathjax/es5/tex-chtml.js"]
 
 
 def main(root: str) -> int:

@@ -45,7 +45,9 @@ def test_time_budget_and_kernel(path):
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
 def test_structure_goals_summary_exercises(path):
     text = markdown(load(path))
-    assert re.search(r"learning goals", text, re.I), "learning goals at the top"
+    # one style on every page: the tip admonition (CONTRIBUTING.md, "Structure")
+    assert re.search(r"^```\{admonition\} Learning goals\n:class: tip$", text, re.M), \
+        "learning goals at the top, as a {admonition} Learning goals with :class: tip"
     assert re.search(r"^## Summary", text, re.M), "a summary section"
     exercises = re.findall(r"```\{exercise\}", text)
     solutions = re.findall(r"```\{solution-start\}", text)

@@ -25,7 +25,7 @@ def make_site(tmp_path: Path, page: str) -> Path:
 
 
 def test_offline_site_passes(tmp_path, capsys):
-    site = make_site(tmp_path, '<script src="vendor/require.min.js"></script>'
+    site = make_site(tmp_path, '<script src="vendor/mathjax/es5/tex-chtml.js"></script>'
                                '<a href="https://github.com/x">a link loads nothing</a>'
                                '<link rel="canonical" href="https://example.org/">')
     assert load_checker().main(str(site)) == 0
@@ -42,6 +42,6 @@ def test_cdn_script_and_stylesheet_are_flagged(tmp_path, capsys):
 
 def test_missing_vendored_file_is_flagged(tmp_path, capsys):
     site = make_site(tmp_path, "<p>no scripts</p>")
-    (site / "vendor" / "require.min.js").unlink()
+    (site / "vendor" / "mathjax" / "es5" / "tex-chtml.js").unlink()
     assert load_checker().main(str(site)) == 1
-    assert "missing vendored file: vendor/require.min.js" in capsys.readouterr().out
+    assert "missing vendored file: vendor/mathjax/es5/tex-chtml.js" in capsys.readouterr().out

@@ -17,6 +17,19 @@ import pytest  # noqa: E402
 from dlnotes.book import widgets  # noqa: E402
 
 
+def demo_data(page: str) -> dict:
+    """The JSON data block of a demo's static HTML."""
+    return json.loads(re.search(r'<script type="application/json" id="dlx-[0-9a-f]{10}-data">(.*?)</script>',
+                                page, re.S).group(1))
+
+
+def images(data: dict) -> list[bytes]:
+    """The frames of a demo's data block, decoded."""
+    import base64
+
+    return [base64.b64decode(f) for f in data["frames"]]
+
+
 def render(a, b):
     fig, ax = plt.subplots(figsize=(2, 2))
     ax.plot([0, 1], [a, b])
@@ -26,7 +39,10 @@ def render(a, b):
 def test_explorer_static_html_has_every_frame_and_no_external_resource():
     ex = widgets.Explorer(render, {"a": [0, 1, 2], "b": [0.0, 0.5]}, title="t")
     page = ex.static_html()
-    assert page.count("iVBORw0KGgo") == 6  # one PNG per combination
+    data = demo_data(page)
+    frames = images(data)
+    assert len(set(frames)) == 6 and data["index"] == list(range(6))  # one image per combination
+    assert data["mime"] == "image/webp" and all(f[:4] == b"RIFF" and f[8:12] == b"WEBP" for f in frames)
     assert "http" not in page.replace("http://www.w3.org", "")
     assert ex.static_html() == page, "same output twice (reproducible notebooks)"
     bundle = ex._repr_mimebundle_()
@@ -49,7 +65,7 @@ def test_frame_player():
     figs = [render(0, i) for i in range(3)]
     fp = widgets.FramePlayer(figs, ["x", "y", "z"], title="steps")
     page = fp.static_html()
-    assert page.count("iVBORw0KGgo") == 3 and '"z"' in page
+    assert len(images(demo_data(page))) == 3 and '"z"' in page
     with pytest.raises(ValueError):
         widgets.FramePlayer([])
     with pytest.raises(ValueError, match="labels"):
@@ -170,3 +186,76 @@ def test_linear_boundary_constant_feature_has_finite_window():
     plt.close(ex.figure(1, 0, 0))
     with pytest.raises(ValueError, match="finite"):
         widgets.LinearBoundaryExplorer(np.array([[0.0, np.nan], [1.0, 1.0]]), np.array([0, 1]))
+
+
+def test_frames_are_rendered_for_2x_screens_and_shown_at_css_size():
+    import io
+
+    from PIL import Image
+
+    def fig():
+        f, ax = plt.subplots(figsize=(3, 2))
+        ax.plot([0, 1], [0, 1])
+        return f
+
+    for dpi in (50, 72, 100):  # dpi is the display resolution, at least MIN_DPI
+        css = max(dpi, widgets.MIN_DPI)
+        fp = widgets.FramePlayer([fig()], ["a"], dpi=dpi)
+        assert Image.open(io.BytesIO(fp.frames[0])).size == (3 * css * 2, 2 * css * 2)
+        page = fp.static_html()
+        assert f'width="{3 * css}" height="{2 * css}"' in page
+        webp = images(demo_data(page))[0]
+        assert widgets._image_size(webp) == (3 * css * 2, 2 * css * 2)
+        # lossless: the WebP decodes to exactly the PNG's pixels
+        a = np.asarray(Image.open(io.BytesIO(webp)).convert("RGBA"))
+        b = np.asarray(Image.open(io.BytesIO(fp.frames[0])).convert("RGBA"))
+        assert np.array_equal(a, b)
+        assert len(webp) < len(fp.frames[0])
+    ex = widgets.Explorer(lambda a: fig(), {"a": [0, 1]}, dpi=60)
+    assert f'width="{3 * widgets.MIN_DPI}"' in ex.static_html()
+    # PNG bytes given by the caller are shown at their pixel size unless told otherwise
+    png = widgets.FramePlayer([fig()], ["a"]).frames[0]
+    w, h = widgets._image_size(png)
+    assert f'width="{w}" height="{h}"' in widgets.FramePlayer([png], ["a"]).static_html()
+    page = widgets.FramePlayer([png], ["a"], pixel_ratio=2).static_html()
+    assert f'width="{w // 2}" height="{h // 2}"' in page
+    plt.close("all")
+
+
+def test_every_static_demo_shrinks_to_a_phone():
+    css = (files("dlnotes.book") / "assets" / "widgets.css").read_text(encoding="utf-8")
+    assert re.search(r"\.dlx img,\.dlx svg\{max-width:100%;height:auto", css)
+    for demo in one_of_each():
+        page = demo.static_html()
+        for tag in re.findall(r"<svg\b[^>]*>", page):
+            assert "max-width:100%" in tag and "height:auto" in tag and "viewBox" in tag
+    plt.close("all")
+
+
+def test_explorer_disables_a_parameter_where_it_has_no_effect():
+    calls = []
+
+    def draw(kind, p):
+        calls.append((kind, p))
+        return render(0, p if kind == "param" else 0)
+
+    ex = widgets.Explorer(draw, {"kind": ["plain", "param"], "p": [1, 2, 3]}, initial={"p": 2},
+                          active={"p": lambda kind, **_: kind == "param"})
+    assert ex.inactive(kind="plain", p=3) == ["p"] and ex.inactive(kind="param", p=3) == []
+    page = ex.static_html()
+    # "plain" is rendered once (at the initial p), "param" once per p
+    assert sorted(calls) == [("param", 1), ("param", 2), ("param", 3), ("plain", 2)]
+    data = demo_data(page)
+    assert len(data["frames"]) == 4 and data["index"][:3] == [0, 0, 0]
+    assert data["off"] == [[1], [1], [1], [], [], []]
+    js = (files("dlnotes.book") / "assets" / "explorer.js").read_text(encoding="utf-8")
+    assert "disabled" in js and "data.off" in js
+    with pytest.raises(ValueError, match="unknown"):
+        widgets.Explorer(draw, {"kind": ["a"]}, active={"q": lambda **_: True})
+    pytest.importorskip("ipywidgets")
+    box = ex.live_widget()
+    kind, p = box.children[0], box.children[1]
+    assert kind.value == "param" and not p.disabled
+    kind.value = "plain"
+    assert p.disabled
+    plt.close("all")

@@ -10,6 +10,14 @@ view (``application/vnd.jupyter.widget-view+json``) *and* the static
 configuration (``nb_mime_priority_overrides`` in ``_config.yml``) drops the
 widget view for the HTML builder, so the website shows the static version.
 
+Frames are rendered for 2x (HiDPI) screens: ``dpi`` is the *display* resolution
+(CSS pixels per inch, at least :data:`MIN_DPI`), the pixels are
+``PIXEL_RATIO`` times denser, and the static version stores them as lossless
+WebP (about a third of the PNG's size). Every static demo shrinks to the width
+of a phone. The website's build (``scripts/sphinx_site.py``) moves the frames
+out of the page into image files that the browser loads when a slider reaches
+them; in Jupyter the frames stay inline.
+
 The static versions' CSS and JavaScript are package data files in
 ``dlnotes/book/assets/`` (``widgets.css`` and one ``.js`` file per demo). Each
 page gets the CSS, the demo's data as a ``<script type="application/json">``
@@ -24,18 +32,27 @@ import base64
 import functools
 import hashlib
 import html
+import io
 import itertools
 import json
+import struct
 from collections.abc import Callable, Mapping, Sequence
 from importlib.resources import files
 from typing import Any
 
 import numpy as np
 
-__all__ = ["FramePlayer", "Explorer", "LinearBoundaryExplorer", "MAX_FRAMES"]
+__all__ = ["FramePlayer", "Explorer", "LinearBoundaryExplorer", "MAX_FRAMES", "MIN_DPI", "PIXEL_RATIO"]
 
 #: Upper bound on precomputed frames per demo (keeps pages and notebooks small).
 MAX_FRAMES = 400
+
+#: Smallest display resolution of a demo figure (CSS pixels per inch): below it
+#: tick labels get too small to read. A smaller ``dpi`` argument is raised to it.
+MIN_DPI = 80
+
+#: Pixels per CSS pixel of the rendered frames (sharp on 2x phone and laptop screens).
+PIXEL_RATIO = 2
 
 
 def _has_live_kernel() -> bool:
@@ -69,6 +86,73 @@ def _asset(name: str) -> str:
     if any(b in text.lower() for b in bad):
         raise ValueError(f"asset {name} must not contain any of {bad} (it is inlined in the page)")
     return text
+
+
+def _render_dpi(dpi: float) -> float:
+    """Pixel resolution for a figure meant to be shown at ``dpi`` CSS pixels per inch."""
+    return max(float(dpi), MIN_DPI) * PIXEL_RATIO
+
+
+def _image_size(img: bytes) -> tuple[int, int] | None:
+    """(width, height) in pixels of a PNG or WebP image, None for anything else."""
+    if img[:8] == b"\x89PNG\r\n\x1a\n" and len(img) >= 24:
+        return struct.unpack(">II", img[16:24])
+    if img[:4] == b"RIFF" and img[8:12] == b"WEBP":
+        kind = img[12:16]
+        if kind == b"VP8L":
+            b = int.from_bytes(img[21:25], "little")
+            return (b & 0x3FFF) + 1, ((b >> 14) & 0x3FFF) + 1
+        if kind == b"VP8X":
+            return int.from_bytes(img[24:27], "little") + 1, int.from_bytes(img[27:30], "little") + 1
+        if kind == b"VP8 ":
+            return (int.from_bytes(img[26:28], "little") & 0x3FFF,
+                    int.from_bytes(img[28:30], "little") & 0x3FFF)
+    return None
+
+
+@functools.lru_cache(maxsize=512)
+def _compact(png: bytes) -> tuple[str, bytes]:
+    """(MIME type, bytes) of the smallest lossless encoding of a PNG frame we can make.
+
+    Lossless WebP (every browser since 2020 shows it; about a third of
+    matplotlib's PNG); the PNG itself if Pillow cannot write WebP or the image
+    is not a PNG.
+    """
+    if _image_size(png) is None or png[:4] != b"\x89PNG":
+        return "image/png", png
+    try:
+        from PIL import Image
+
+        with Image.open(io.BytesIO(png)) as im:
+            out = io.BytesIO()
+            im.save(out, format="WEBP", lossless=True, quality=80, method=4, exact=False)
+        webp = out.getvalue()
+    except (ImportError, OSError, KeyError, ValueError):
+        return "image/png", png
+    return ("image/webp", webp) if len(webp) < len(png) else ("image/png", png)
+
+
+def _encode_frames(frames: Sequence[bytes]) -> tuple[dict[str, Any], tuple[int, int] | None]:
+    """The frames as the JSON the static demos read, and the pixel size of the first.
+
+    All frames get one MIME type (WebP if every frame converts, else PNG).
+    """
+    compact = [_compact(f) for f in frames]
+    if all(m == "image/webp" for m, _ in compact):
+        mime, blobs = "image/webp", [b for _, b in compact]
+    else:
+        mime, blobs = "image/png", list(frames)
+    return ({"mime": mime, "frames": [base64.b64encode(b).decode() for b in blobs]},
+            _image_size(frames[0]) if frames else None)
+
+
+def _img_tag(size: tuple[int, int] | None, ratio: float, alt: str) -> str:
+    """The demo's ``<img>``: its CSS size is the pixel size / ``ratio``, shrunk to fit the column."""
+    dims = ""
+    if size:
+        w, h = (max(1, round(v / ratio)) for v in size)
+        dims = f' width="{w}" height="{h}"'
+    return f'<img alt="{html.escape(alt)}"{dims} decoding="async">'
 
 
 def _style() -> str:
@@ -151,19 +235,26 @@ class _Demo:
 class FramePlayer(_Demo):
     """Step through precomputed frames (PNG bytes or figures) with a slider and a play button.
 
-    ``frames`` may be PNG bytes or matplotlib figures (rendered and closed);
-    ``labels`` gives one caption per frame.
+    ``frames`` may be PNG bytes or matplotlib figures (rendered at
+    ``PIXEL_RATIO`` x ``dpi`` and closed); ``labels`` gives one caption per
+    frame. ``pixel_ratio`` says how many pixels of a PNG given as bytes make
+    one CSS pixel (default 1: shown at its pixel size; 2 for a PNG rendered at
+    twice the display dpi). Figures are always rendered for 2x screens.
     """
 
     def __init__(self, frames: Sequence[Any], labels: Sequence[str] | None = None, *,
-                 title: str = "", interval_ms: int = 600, dpi: int = 72) -> None:
+                 title: str = "", interval_ms: int = 600, dpi: int = 72,
+                 pixel_ratio: float | None = None) -> None:
         from .plot import fig_to_png
 
         if not frames:
             raise ValueError("FramePlayer needs at least one frame")
         if len(frames) > MAX_FRAMES:
             raise ValueError(f"{len(frames)} frames exceed MAX_FRAMES={MAX_FRAMES}; subsample them")
-        self.frames = [f if isinstance(f, bytes) else fig_to_png(f, dpi=dpi) for f in frames]
+        given_bytes = isinstance(frames[0], bytes)
+        self.frames = [f if isinstance(f, bytes) else fig_to_png(f, dpi=_render_dpi(dpi)) for f in frames]
+        self.pixel_ratio = float(pixel_ratio if pixel_ratio is not None
+                                 else (1 if given_bytes else PIXEL_RATIO))
         self.labels = list(labels) if labels is not None else [f"frame {i}" for i in range(len(frames))]
         if len(self.labels) != len(self.frames):
             raise ValueError(f"{len(self.frames)} frames but {len(self.labels)} labels")
@@ -173,15 +264,17 @@ class FramePlayer(_Demo):
         return f"<FramePlayer: {len(self.frames)} frames{': ' + self.title if self.title else ''}>"
 
     def static_html(self) -> str:
-        uid = _uid(self.title, self.labels, self.interval_ms, *self.frames)
-        data = {"frames": [base64.b64encode(f).decode() for f in self.frames],
-                "labels": [str(label) for label in self.labels], "interval": self.interval_ms}
+        uid = _uid(self.title, self.labels, self.interval_ms, self.pixel_ratio, *self.frames)
+        data, size = _encode_frames(self.frames)
+        data.update({"labels": [str(label) for label in self.labels], "interval": self.interval_ms})
         return (
             f'{_style()}<div class="dlx" id="{uid}"><div><b>{html.escape(self.title)}</b></div>'
-            f'<div class="dlx-row"><button data-a="play">&#9654;</button>'
-            f'<button data-a="prev">&#9664;</button><button data-a="next">&#9654;&#9654;</button>'
-            f'<input type="range" min="0" max="{len(self.frames) - 1}" step="1" value="0">'
-            f'<span class="dlx-val"></span></div><img alt="frame">'
+            f'<div class="dlx-row"><button data-a="play" aria-label="play">&#9654;</button>'
+            f'<button data-a="prev" aria-label="previous">&#9664;</button>'
+            f'<button data-a="next" aria-label="next">&#9654;&#9654;</button>'
+            f'<input type="range" min="0" max="{len(self.frames) - 1}" step="1" value="0" '
+            f'aria-label="frame"><span class="dlx-val"></span></div>'
+            f'{_img_tag(size, self.pixel_ratio, "frame")}'
             f'<div class="dlx-note">{html.escape(self.note)}</div></div>\n'
             + _scripts(uid, data, "frame_player.js")
         )
@@ -215,10 +308,18 @@ class Explorer(_Demo):
     parameter name to the values its slider offers. The static version
     precomputes one frame per combination (at most :data:`MAX_FRAMES`); the
     live version calls ``render`` on every slider move.
+
+    ``active`` (optional) maps a parameter name to a predicate over all the
+    parameters' values (as keyword arguments) that says whether that
+    parameter changes the figure there, e.g. ``{"parameter": lambda
+    activation, **_: activation in ("elu", "softplus")}``. Where it does not,
+    its slider is disabled (and says "no effect here"), and the figure is
+    rendered once, at the parameter's initial value.
     """
 
     def __init__(self, render: Callable[..., Any], params: Mapping[str, Sequence[Any]], *,
-                 initial: Mapping[str, Any] | None = None, title: str = "", dpi: int = 72) -> None:
+                 initial: Mapping[str, Any] | None = None, title: str = "", dpi: int = 72,
+                 active: Mapping[str, Callable[..., bool]] | None = None) -> None:
         if not params:
             raise ValueError("Explorer needs at least one parameter")
         self.render = render
@@ -237,20 +338,44 @@ class Explorer(_Demo):
         for k, v in self.initial.items():
             if v not in self.params[k]:
                 raise ValueError(f"initial {k}={v!r} is not one of the offered values")
+        self.active = dict(active or {})
+        unknown = set(self.active) - set(self.params)
+        if unknown:
+            raise ValueError(f"active predicates for unknown parameters {sorted(unknown)}")
         self.title, self.dpi = title, dpi
         self._frames: list[bytes] | None = None
 
     def _text(self) -> str:
         return f"<Explorer{': ' + self.title if self.title else ''} over {', '.join(self.params)}>"
 
+    def inactive(self, **values: Any) -> list[str]:
+        """Names of the parameters that do not change the figure at these values."""
+        return [k for k, pred in self.active.items() if not pred(**values)]
+
+    def _effective(self, combo: Mapping[str, Any]) -> tuple:
+        """The combination with every inactive parameter set to its initial value."""
+        off = set(self.inactive(**combo))
+        return tuple(self.initial[k] if k in off else v for k, v in combo.items())
+
     def frames(self) -> list[bytes]:
-        """PNG frames in row-major order over the parameter grid (computed once)."""
+        """PNG frames in row-major order over the parameter grid (computed once).
+
+        Combinations that differ only in inactive parameters share one frame
+        (rendered once).
+        """
         from .plot import fig_to_png
 
         if self._frames is None:
             names = list(self.params)
-            self._frames = [fig_to_png(self.render(**dict(zip(names, combo))), dpi=self.dpi)
-                            for combo in itertools.product(*self.params.values())]
+            cache: dict[tuple, bytes] = {}
+            frames = []
+            for combo in itertools.product(*self.params.values()):
+                key = self._effective(dict(zip(names, combo)))
+                if key not in cache:
+                    cache[key] = fig_to_png(self.render(**dict(zip(names, key))),
+                                            dpi=_render_dpi(self.dpi))
+                frames.append(cache[key])
+            self._frames = frames
         return self._frames
 
     def static_html(self) -> str:
@@ -258,17 +383,23 @@ class Explorer(_Demo):
         names = list(self.params)
         values = [[_fmt(v) for v in self.params[k]] for k in names]
         start = [self.params[k].index(self.initial[k]) for k in names]
-        uid = _uid(self.title, names, values, start, *frames)
+        distinct: dict[bytes, int] = {}
+        index = [distinct.setdefault(f, len(distinct)) for f in frames]
+        data, size = _encode_frames(list(distinct))
+        data.update({"index": index, "values": values, "sizes": [len(self.params[k]) for k in names]})
+        if self.active:
+            data["off"] = [[names.index(k) for k in self.inactive(**dict(zip(names, combo)))]
+                           for combo in itertools.product(*self.params.values())]
+        uid = _uid(self.title, names, values, start, data.get("off"), index, *distinct)
         rows = "".join(
             f'<div class="dlx-row"><label>{html.escape(str(k))}</label>'
             f'<input type="range" min="0" max="{len(self.params[k]) - 1}" step="1" '
-            f'value="{i}"><span class="dlx-val"></span></div>'
+            f'value="{i}" aria-label="{html.escape(str(k))}"><span class="dlx-val"></span></div>'
             for k, i in zip(names, start))
-        data = {"frames": [base64.b64encode(f).decode() for f in frames], "values": values,
-                "sizes": [len(self.params[k]) for k in names]}
         return (
             f'{_style()}<div class="dlx" id="{uid}"><div><b>{html.escape(self.title)}</b></div>{rows}'
-            f'<img alt="figure"><div class="dlx-note">{html.escape(self.note)}</div></div>\n'
+            f'{_img_tag(size, PIXEL_RATIO, "figure")}'
+            f'<div class="dlx-note">{html.escape(self.note)}</div></div>\n'
             + _scripts(uid, data, "explorer.js")
         )
 
@@ -282,7 +413,17 @@ class Explorer(_Demo):
                     for k, vals in self.params.items()}
         from .plot import fig_to_png
 
-        return _image_panel(controls, lambda **kw: fig_to_png(self.render(**kw), dpi=self.dpi), self.title)
+        def update_active(_change=None):
+            off = set(self.inactive(**{k: c.value for k, c in controls.items()}))
+            for k, c in controls.items():
+                c.disabled = k in off
+
+        if self.active:
+            for c in controls.values():
+                c.observe(update_active, names="value")
+            update_active()
+        return _image_panel(controls, lambda **kw: fig_to_png(self.render(**kw), dpi=_render_dpi(self.dpi)),
+                            self.title)
 
 
 # ------------------------------------------------------- linear boundary explorer
@@ -367,18 +508,19 @@ class LinearBoundaryExplorer(_Demo):
         return (
             f'{_style()}<div class="dlx" id="{uid}"><div><b>{html.escape(self.title)}</b></div>{sliders}'
             f'<div class="dlx-row"><span class="dlx-eq" style="font-family:monospace"></span></div>'
-            f'<svg width="{W_ + 50}" height="{H_ + 40}" viewBox="-45 -5 {W_ + 50} {H_ + 40}">'
+            f'<svg width="{W_ + 50}" height="{H_ + 40}" viewBox="-45 -5 {W_ + 50} {H_ + 40}" '
+            f'style="max-width:100%;height:auto" role="img" aria-label="data and decision boundary">'
             f'<rect x="0" y="0" width="{W_}" height="{H_}" fill="white" stroke="#999"/>'
             f'<polygon class="dlx-half" fill-opacity="0.13"/>{circles}'
             f'<line class="dlx-line" stroke="black" stroke-width="2"/>'
-            f'<text x="{W_ / 2}" y="{H_ + 30}" text-anchor="middle" font-size="12">'
+            f'<text x="{W_ / 2}" y="{H_ + 30}" text-anchor="middle" font-size="15">'
             f'{html.escape(self.xlabel)}</text>'
-            f'<text x="-30" y="{H_ / 2}" text-anchor="middle" font-size="12" '
+            f'<text x="-30" y="{H_ / 2}" text-anchor="middle" font-size="15" '
             f'transform="rotate(-90 -30 {H_ / 2})">{html.escape(self.ylabel)}</text>'
-            f'<text x="0" y="{H_ + 14}" font-size="10">{x0:.2f}</text>'
-            f'<text x="{W_}" y="{H_ + 14}" font-size="10" text-anchor="end">{x1:.2f}</text>'
-            f'<text x="-4" y="{H_}" font-size="10" text-anchor="end">{y0:.2f}</text>'
-            f'<text x="-4" y="10" font-size="10" text-anchor="end">{y1:.2f}</text>'
+            f'<text x="0" y="{H_ + 14}" font-size="13">{x0:.2f}</text>'
+            f'<text x="{W_}" y="{H_ + 14}" font-size="13" text-anchor="end">{x1:.2f}</text>'
+            f'<text x="-4" y="{H_}" font-size="13" text-anchor="end">{y0:.2f}</text>'
+            f'<text x="-4" y="10" font-size="13" text-anchor="end">{y1:.2f}</text>'
             f'</svg><div>{legend}; shaded: where z &gt; 0 (predicted {html.escape(str(self.names[1]))})</div>'
             f'<div class="dlx-note">{html.escape(self.note)}</div></div>\n'
             + _scripts(uid, data, "linear_boundary.js")
@@ -409,4 +551,5 @@ class LinearBoundaryExplorer(_Demo):
                                      continuous_update=False) for k, v in self.start.items()}
         from .plot import fig_to_png
 
-        return _image_panel(controls, lambda **kw: fig_to_png(self.figure(**kw), dpi=80), self.title)
+        return _image_panel(controls, lambda **kw: fig_to_png(self.figure(**kw), dpi=_render_dpi(80)),
+                            self.title)

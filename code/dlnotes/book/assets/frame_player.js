@@ -3,11 +3,12 @@
 // This file is the body of `function (root, data) { ... }`, called once per
 // demo: `root` is the demo's element (the div of class "dlx"), `data` the
 // parsed JSON of its script element of type "application/json":
-//   frames    base64-encoded PNG images, one per frame
+//   frames    base64-encoded images, one per frame ("mime" gives the type),
+//             or, on the website, "urls": the same images as files
 //   labels    one caption per frame
 //   interval  milliseconds between frames while playing
 "use strict";
-var frames = data.frames, labels = data.labels, last = frames.length - 1;
+var labels = data.labels, last = labels.length - 1;
 var slider = root.querySelector("input[type=range]");
 var img = root.querySelector("img");
 var caption = root.querySelector(".dlx-val");
@@ -16,7 +17,7 @@ var timer = null;
 // Show the frame the slider points at, with its caption.
 function show() {
   var i = +slider.value;
-  img.src = "data:image/png;base64," + frames[i];
+  img.src = data.urls ? data.urls[i] : "data:" + (data.mime || "image/png") + ";base64," + data.frames[i];
   caption.textContent = labels[i];
 }
 
