@@ -83,3 +83,36 @@ def test_property_shift_keeps_pixel_values_and_never_adds_mass(shift, seed):
     assert torch.all(out.sum((1, 2, 3)) <= x.sum((1, 2, 3)) + 1e-5)
     vals = set(np.round(x.numpy().ravel(), 6)) | {0.0}
     assert set(np.round(out.numpy().ravel(), 6)) <= vals
+
+
+def _reference_augment(x, flip, shift, size, seed):
+    """The obvious per-image loop, with the random numbers drawn in the package's order."""
+    gen = np.random.default_rng(seed)
+    n, _, h, w = x.shape
+    th, tw = size
+    flips = gen.random(n) < flip if flip > 0 else np.zeros(n, bool)
+    oy = gen.integers(0, h + 2 * shift - th + 1, size=n)
+    ox = gen.integers(0, w + 2 * shift - tw + 1, size=n)
+    out = []
+    for i in range(n):
+        img = x[i].flip(-1) if flips[i] else x[i]
+        padded = torch.nn.functional.pad(img, (shift,) * 4)
+        out.append(padded[:, oy[i]:oy[i] + th, ox[i]:ox[i] + tw])
+    return torch.stack(out)
+
+
+@given(n=st.integers(1, 9), c=st.integers(1, 3), h=st.integers(2, 9), w=st.integers(2, 9),
+       shift=st.integers(0, 3), flip=st.sampled_from([0.0, 0.3, 1.0]), seed=st.integers(0, 1000))
+def test_property_batched_path_equals_per_image_loop(n, c, h, w, shift, flip, seed):
+    x = torch.rand(n, c, h, w, generator=torch.Generator().manual_seed(seed))
+    expected = _reference_augment(x, flip, shift, (h, w), seed)
+    assert torch.equal(Augment(flip=flip, shift=shift, rng=seed)(x), expected)
+    if flip == 0:
+        assert torch.equal(random_shift(x, shift, seed), expected)
+    # a crop smaller than the image, and the same on channels-last memory
+    th, tw = max(1, h - 1), max(1, w - 2)
+    crop = random_crop(x, (th, tw), shift, seed)
+    assert torch.equal(crop, _reference_augment(x, 0.0, shift, (th, tw), seed))
+    channels_last = x.contiguous(memory_format=torch.channels_last)
+    assert torch.equal(random_crop(channels_last, (th, tw), shift, seed), crop)
+    assert torch.equal(random_crop(x[:, 0], (th, tw), shift, seed), crop[:, 0])  # (N, H, W) input

@@ -4,7 +4,9 @@ Every function takes a batch ``x`` of shape ``(N, C, H, W)`` (or ``(N, H, W)``)
 and draws one random choice per image from ``rng`` (a seed or a numpy
 generator: the few random numbers are drawn with numpy, the pixels are moved
 by one indexing operation in torch), so there is no Python loop over images
-and a seed gives the same batch every time.
+and a seed gives the same batch every time. A crop indexes a view that holds
+every window of the padded batch (``Tensor.unfold``), so the only copy is the
+output itself.
 
 * :func:`random_crop` -- pad by ``padding`` zeros and cut a random window;
 * :func:`random_shift` -- move each image by up to ``max_shift`` pixels
@@ -48,7 +50,7 @@ def random_crop(x, size: int | tuple[int, int] | None = None, padding: int = 0,
     squeeze = x.dim() == 3
     if squeeze:
         x = x.unsqueeze(1)
-    n, c, h, w = x.shape
+    n, _, h, w = x.shape
     th, tw = (h, w) if size is None else ((size, size) if isinstance(size, int) else tuple(size))
     hp, wp = h + 2 * padding, w + 2 * padding
     if not (0 < th <= hp and 0 < tw <= wp):
@@ -57,11 +59,10 @@ def random_crop(x, size: int | tuple[int, int] | None = None, padding: int = 0,
     oy = torch.from_numpy(gen.integers(0, hp - th + 1, size=n)).to(x.device)
     ox = torch.from_numpy(gen.integers(0, wp - tw + 1, size=n)).to(x.device)
     padded = F.pad(x, (padding,) * 4) if padding else x
-    rows = (oy[:, None] + torch.arange(th, device=x.device))[:, None, :, None]  # (N, 1, th, 1)
-    cols = (ox[:, None] + torch.arange(tw, device=x.device))[:, None, None, :]  # (N, 1, 1, tw)
-    batch = torch.arange(n, device=x.device)[:, None, None, None]
-    chan = torch.arange(c, device=x.device)[None, :, None, None]
-    out = padded[batch, chan, rows, cols]
+    # every (th, tw) window of every padded image, as a view (nothing is copied):
+    # windows[i, :, a, b] is image i's crop at offset (a, b)
+    windows = padded.unfold(2, th, 1).unfold(3, tw, 1)  # (N, C, hp - th + 1, wp - tw + 1, th, tw)
+    out = windows[torch.arange(n, device=x.device), :, oy, ox]  # one indexing op copies each chosen window
     return out.squeeze(1) if squeeze else out
 
 
