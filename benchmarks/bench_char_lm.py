@@ -1,17 +1,30 @@
 """Chapter 9's character language models: validation bits per character after 2 minutes
-of CPU training each, for a simple RNN, an LSTM and a GRU of about 120 000 parameters.
+of CPU training each, for a simple RNN, an LSTM and a GRU of about 300 000 parameters.
 
 The recipe is dlnotes.book.recipes.rnn_lm / train_rnn_lm, the code chapter 9 runs
-(there for a fixed number of steps): CPython's documentation topics split by
-position (90 / 5 / 5 %), windows of 64 characters in batches of 32, Adam with
-gradient clipping at norm 1. Target: the best gated model reaches <= 1.70 bits
-per character on the validation text; the simple RNN's value is reported
-alongside (no target).
+(there for a fixed number of steps with ``RNN_LM``); the benchmark uses ``RNN_LM_BENCH``:
+CPython's documentation topics split by position (90 / 5 / 5 %), windows of 64
+characters in batches of 32, Adam with gradient clipping at norm 1 and a cosine decay
+of the learning rate to 0 at the end of the 2 minutes, on one CPU thread (with two
+threads, torch slows down many times when another process uses a core). Target: the
+best gated model reaches <= 1.70 bits per character on the validation text; the simple
+RNN's value, every model's parameter count and number of steps, and the test-text bpc
+are reported alongside (no target). The validation text is the harder of the two held-out
+parts: an order-3 character n-gram model fitted on the training text (add-0.1 smoothing)
+scores 2.30 bpc on it and 2.05 on the test text, and the models here score 0.2 to 0.3 bpc
+more on it than on the test text (the test text is mostly ASCII tables; the validation
+text is ordinary prose and examples).
+
+Measured on a quiet machine (2026-12-05): RNN / LSTM / GRU validation 1.977 / 1.879 / 1.877
+bpc (test 1.710 / 1.595 / 1.608) after 1 903 / 2 627 / 1 598 steps: the target is missed.
+More steps do not help: with two threads the LSTM makes 4 248 steps and scores 1.954
+(test 1.628), and a 120 000-parameter LSTM at learning rate 1e-2 makes 6 654 steps and
+scores 1.982 -- the 420 000 training characters are seen 20 to 30 times over, and the
+models over-fit them.
 """
 
 from __future__ import annotations
 
-SECONDS = 120.0
 TARGET_BPC = 1.70
 
 
@@ -20,20 +33,34 @@ def run() -> list[dict]:
 
     from dlnotes import utils
     from dlnotes.book import recipes
+    from dlnotes.models import count_parameters
+    from dlnotes.models.lm import bits_per_char
 
+    cfg = recipes.RNN_LM_BENCH
     utils.seed_everything(0)
-    vocab, train_ids, val_ids, _ = recipes.char_lm_data("python-docs")
-    bpc = {}
+    vocab, train_ids, val_ids, test_ids = recipes.char_lm_data("python-docs")
+    rows, bpc = [], {}
     for cell in ("rnn", "lstm", "gru"):
         torch.manual_seed(0)
-        model = recipes.rnn_lm(len(vocab), cell)
+        model = recipes.rnn_lm(len(vocab), cell, n_params=cfg["n_params"])
         # the target is about the 2-core CPU, so the benchmark trains there
-        run = recipes.train_rnn_lm(model, train_ids, val_ids, seconds=SECONDS, eval_every=10**9,
-                                   rng=0, device="cpu")
+        with utils.torch_threads(cfg["threads"]):
+            run = recipes.train_rnn_lm(model, train_ids, val_ids, seconds=cfg["seconds"],
+                                       seq_len=cfg["seq_len"], batch_size=cfg["batch_size"], lr=cfg["lr"],
+                                       clip=cfg["clip"], decay=cfg["decay"], eval_every=10**9, rng=0,
+                                       device="cpu")
+            test = bits_per_char(run.model, test_ids, 256)
         bpc[cell] = run.val_bpc[-1]
+        name = f"char_lm_{cell}"
+        rows += [{"name": f"{name}_val_bpc_{cfg['seconds']:g}s", "value": run.val_bpc[-1], "unit": "bpc",
+                  "target": "-", "ok": True},
+                 {"name": f"{name}_test_bpc_{cfg['seconds']:g}s", "value": test, "unit": "bpc",
+                  "target": "-", "ok": True},
+                 {"name": f"{name}_parameters", "value": count_parameters(run.model), "unit": "count",
+                  "target": "-", "ok": True},
+                 {"name": f"{name}_steps_{cfg['seconds']:g}s", "value": len(run.train_loss), "unit": "steps",
+                  "target": "-", "ok": True}]
     best = min(bpc["lstm"], bpc["gru"])
-    rows = [{"name": f"char_lm_{cell}_val_bpc_{SECONDS:g}s", "value": value, "unit": "bpc",
-             "target": "-", "ok": True} for cell, value in bpc.items()]
     rows.append({"name": "char_lm_best_gated_val_bpc", "value": best, "unit": "bpc",
                  "target": f"<= {TARGET_BPC}", "ok": best <= TARGET_BPC})
     return rows

@@ -58,3 +58,17 @@ def test_theme_and_bad_input():
     with pytest.raises(ValueError, match="unknown node"):
         diagrams.Net({"a": (0, 0, "input")}, [("a", "b", "w")])
     plt.close("all")
+
+
+def test_recurrent_cell_diagrams_carry_their_labels():
+    lstm = _texts(diagrams.lstm_cell_diagram())
+    for label in ("$f_t$", "$i_t$", r"$\tilde c_t$ (g)", "$o_t$", "$c_{t-1}$", "$c_t$", "$h_{t-1}$", "$h_t$",
+                  "$x_t$", r"$\sigma$", r"$\tanh$", "⊙", "+", "forget gate", "input gate", "output gate"):
+        assert label in lstm, label
+    gru = _texts(diagrams.gru_cell_diagram(theme={"output": "#000000"}))
+    for label in ("$z_t$", "$r_t$", r"$\tilde h_t$", "$h_{t-1}$", "$h_t$", "1−", "⊙", "+", "update gate",
+                  "reset gate"):
+        assert label in gru, label
+    with pytest.raises(ValueError, match="unknown theme keys"):
+        diagrams.lstm_cell_diagram(theme={"nope": "#fff"})
+    plt.close("all")

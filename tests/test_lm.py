@@ -125,6 +125,33 @@ def test_train_rnn_lm_recipe_smoke():
     assert run.val_steps == [10, 20, 30, 30] and run.val_bpc[-1] < run.val_bpc[0]
     with pytest.raises(ValueError, match="steps"):
         recipes.train_rnn_lm(model, ids, ids, steps=None)
+    with pytest.raises(ValueError, match="decay"):
+        recipes.train_rnn_lm(model, ids, ids, steps=3, decay="step")
+    with pytest.raises(ValueError, match="optimizer"):
+        recipes.train_rnn_lm(model, ids, ids, steps=3, optimizer="lbfgs")
+
+
+@pytest.mark.parametrize("decay", ["cosine", "linear"])
+def test_train_rnn_lm_decays_the_learning_rate_to_zero(decay, monkeypatch):
+    from dlnotes.book import recipes
+
+    seen = []
+    step = torch.optim.SGD.step
+
+    def spy(self, *args, **kwargs):
+        seen.append(self.param_groups[0]["lr"])
+        return step(self, *args, **kwargs)
+
+    monkeypatch.setattr(torch.optim.SGD, "step", spy)
+    ids = np.tile(np.arange(7), 200)
+    torch.manual_seed(0)
+    model = recipes.rnn_lm(7, "rnn", n_params=500)
+    run = recipes.train_rnn_lm(model, ids[:1000], ids[1000:], steps=5, seq_len=8, batch_size=4, lr=0.4,
+                               decay=decay, optimizer="sgd", clip=None, eval_every=100, device="cpu")
+    used = np.arange(5) / 5  # the share of the 5 steps done before each step
+    expected = 0.4 * (0.5 * (1 + np.cos(np.pi * used)) if decay == "cosine" else 1 - used)
+    np.testing.assert_allclose(seen, expected)
+    assert len(run.grad_norm) == 5 and max(run.grad_norm) > 0
 
 
 @pytest.mark.parametrize("cell, bidirectional",

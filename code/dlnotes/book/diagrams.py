@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from .plot import CLASS_COLORS
 
 __all__ = ["THEME", "Net", "neuron_and_cell", "layer_diagram", "mlp_diagram", "draw_net",
-           "example_a_net", "example_b_net", "backprop_frames"]
+           "example_a_net", "example_b_net", "backprop_frames", "lstm_cell_diagram", "gru_cell_diagram"]
 
 #: Colours of the diagrams (Okabe-Ito, as in :mod:`dlnotes.book.plot`).
 THEME: dict[str, str] = {
@@ -333,3 +333,161 @@ def backprop_frames(net: Net, *, values: Mapping[str, float], node_grads: Mappin
                                + (f" and ∂E/∂{', ∂E/∂'.join(edges)}" if edges else "")))
         labels.append(f"backward: {', '.join(group)}")
     return frames, labels
+
+
+# --- recurrent cells ---------------------------------------------------------------------------
+
+def _line(ax, points, color, lw=1.4, arrow=False, z=1):
+    """A polyline through ``points``; with ``arrow`` an arrow head at the last point."""
+    xs, ys = zip(*points)
+    if arrow and len(points) >= 2:
+        ax.plot(xs[:-1], ys[:-1], color=color, lw=lw, zorder=z, solid_capstyle="round")
+        _arrow(ax, points[-2], points[-1], color, lw=lw, z=z)
+    else:
+        ax.plot(xs, ys, color=color, lw=lw, zorder=z, solid_capstyle="round")
+
+
+def _op(ax, xy, symbol, t, r=0.28):
+    """A pointwise operation (⊙, +, 1−) as a circle with its symbol."""
+    _circle(ax, xy, r, t["node"], t["text"], lw=1.2, z=4)
+    ax.text(*xy, symbol, ha="center", va="center", fontsize=11 if len(symbol) == 1 else 8, zorder=5)
+
+
+def _layer_box(ax, xy, label, face, t, w=1.1, h=0.8):
+    """A neural-network layer (weights, bias and a nonlinearity) as a box, e.g. σ or tanh."""
+    from matplotlib.patches import FancyBboxPatch
+
+    x, y = xy
+    ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.04,rounding_size=0.12",
+                                facecolor=face, edgecolor=t["text"], lw=1.2, zorder=4))
+    ax.text(x, y, label, ha="center", va="center", fontsize=11, zorder=5)
+
+
+def _cell_frame(ax, t, title, width=10.0, height=6.0):
+    from matplotlib.patches import FancyBboxPatch
+
+    ax.add_patch(FancyBboxPatch((0, 0), width, height, boxstyle="round,pad=0.1,rounding_size=0.4",
+                                facecolor="none", edgecolor=t["edge"], lw=1.0, ls="--", zorder=0))
+    ax.set(xlim=(-1.9, width + 2.0), ylim=(-1.7, height + 0.9))
+    ax.set_title(title, fontsize=10)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+
+
+def lstm_cell_diagram(*, theme: Mapping[str, str] | None = None):
+    """One LSTM step: the cell state c_{t-1} -> c_t along the top (multiplied by the forget gate,
+    plus the gated candidate), the gates f, i, o (σ) and the candidate c̃ (tanh) computed from
+    [h_{t-1}, x_t] below, and h_t = o ⊙ tanh(c_t). Torch's gate order is i, f, g (= c̃), o."""
+    plt = _plt()
+    t = _theme(theme)
+    fig, ax = plt.subplots(figsize=(8.4, 5.0))
+    top, bus, gy = 5.0, 1.0, 2.5
+    cstate, hidden, gate = t["weight"], t["input"], t["output"]
+    gates = [("f", 2.0, r"$\sigma$", r"$f_t$", "forget gate"),
+             ("i", 4.0, r"$\sigma$", r"$i_t$", "input gate"),
+             ("g", 5.6, r"$\tanh$", r"$\tilde c_t$ (g)", "candidate"),
+             ("o", 7.4, r"$\sigma$", r"$o_t$", "output gate")]
+    xs = {k: x for k, x, *_ in gates}
+    # the cell state: a straight line through the step, changed only by ⊙ and +
+    _line(ax, [(-1.4, top), (11.5, top)], cstate, lw=2.6, arrow=True)
+    ax.text(-1.5, top + 0.3, r"$c_{t-1}$", ha="left", va="bottom", fontsize=12, color=cstate)
+    ax.text(11.5, top + 0.3, r"$c_t$", ha="right", va="bottom", fontsize=12, color=cstate)
+    ax.text(3.8, top + 0.35, "cell state (passed on additively)", ha="center", va="bottom", fontsize=8,
+            color=cstate)
+    # the inputs: h_{t-1} from the left, x_t from below, one bus feeding every gate
+    _line(ax, [(-1.4, bus), (xs["o"], bus)], hidden, lw=1.8)
+    ax.text(-1.5, bus + 0.25, r"$h_{t-1}$", ha="left", va="bottom", fontsize=12, color=hidden)
+    _line(ax, [(1.0, -1.3), (1.0, bus)], hidden, lw=1.8)
+    ax.text(1.0, -1.4, r"$x_t$", ha="center", va="top", fontsize=12, color=hidden)
+    _circle(ax, (1.0, bus), 0.07, hidden, hidden, z=3)
+    ax.text(1.15, bus - 0.3, r"$[h_{t-1}, x_t]$", fontsize=8, va="top")
+    for k, x, box, name, role in gates:
+        _line(ax, [(x, bus), (x, gy - 0.4)], hidden, lw=1.4, arrow=True)
+        _layer_box(ax, (x, gy), box, gate if k != "g" else t["hidden"], t)
+        ax.text(x, gy - 0.55, role, ha="center", va="top", fontsize=7.5)
+        low = k == "o"  # o_t's line turns right above the box: label it beside the box
+        ax.text(x + 0.62, gy if low else gy + 0.52, name, ha="left", va="center" if low else "bottom",
+                fontsize=10)
+    # forget: c_{t-1} ⊙ f_t
+    _line(ax, [(xs["f"], gy + 0.4), (xs["f"], top - 0.28)], gate, arrow=True)
+    _op(ax, (xs["f"], top), "⊙", t)
+    # write: i_t ⊙ c̃_t, added to the cell state
+    mul_in = (xs["g"], 3.85)
+    _line(ax, [(xs["i"], gy + 0.4), (xs["i"], mul_in[1]), (mul_in[0] - 0.28, mul_in[1])], gate, arrow=True)
+    _line(ax, [(xs["g"], gy + 0.4), (xs["g"], mul_in[1] - 0.28)], t["text"], arrow=True)
+    _op(ax, mul_in, "⊙", t)
+    _line(ax, [(mul_in[0], mul_in[1] + 0.28), (mul_in[0], top - 0.28)], t["text"], arrow=True)
+    _op(ax, (xs["g"], top), "+", t)
+    # read: h_t = o_t ⊙ tanh(c_t)
+    xo = 8.9
+    _line(ax, [(xo, top), (xo, 4.55)], cstate, arrow=True)
+    _layer_box(ax, (xo, 4.25), r"$\tanh$", t["node"], t, w=0.9, h=0.5)
+    ax.text(xo + 0.55, 4.25, "no weights", fontsize=7, va="center")
+    mul_out = (xo, 3.2)
+    _line(ax, [(xo, 4.0), (xo, mul_out[1] + 0.28)], t["text"], arrow=True)
+    _line(ax, [(xs["o"], gy + 0.4), (xs["o"], mul_out[1]), (xo - 0.28, mul_out[1])], gate, arrow=True)
+    _op(ax, mul_out, "⊙", t)
+    _line(ax, [(xo, mul_out[1] - 0.28), (xo, bus), (11.5, bus)], hidden, lw=1.8, arrow=True)
+    ax.text(11.5, bus + 0.25, r"$h_t$", ha="right", va="bottom", fontsize=12, color=hidden)
+    ax.text(11.5, bus - 0.25, "(also the output $y_t$)", ha="right", va="top", fontsize=7.5)
+    ax.text(1.8, -0.7, "boxes: a layer with weights ($W x_t + U h_{t-1} + b$, then σ or tanh);  "
+            "circles: elementwise", ha="left", va="top", fontsize=7.5)
+    _cell_frame(ax, t, r"an LSTM cell: $c_t = f_t \odot c_{t-1} + i_t \odot \tilde c_t$,  "
+                r"$h_t = o_t \odot \tanh(c_t)$")
+    fig.tight_layout()
+    return fig
+
+
+def gru_cell_diagram(*, theme: Mapping[str, str] | None = None):
+    """One GRU step (torch's form): the state h_{t-1} -> h_t along the top, mixed by the update
+    gate z (h_t = z ⊙ h_{t-1} + (1 − z) ⊙ h̃_t); the reset gate r scales the recurrent part
+    of the candidate h̃_t = tanh(W x_t + r ⊙ (U h_{t-1} + b))."""
+    plt = _plt()
+    t = _theme(theme)
+    fig, ax = plt.subplots(figsize=(8.4, 5.0))
+    top, bus, gy = 5.0, 1.0, 2.5
+    state, hidden, gate = t["weight"], t["input"], t["output"]
+    xz, xr, xh = 2.2, 4.6, 7.0
+    _line(ax, [(-1.4, top), (11.5, top)], state, lw=2.6, arrow=True)
+    ax.text(-1.5, top + 0.3, r"$h_{t-1}$", ha="left", va="bottom", fontsize=12, color=state)
+    ax.text(11.5, top + 0.3, r"$h_t$", ha="right", va="bottom", fontsize=12, color=state)
+    ax.text(11.5, top - 0.3, "(also the output $y_t$)", ha="right", va="top", fontsize=7.5)
+    # h_{t-1} drops to the bus that feeds the gates, x_t comes from below
+    _line(ax, [(0.4, top), (0.4, bus), (xh, bus)], hidden, lw=1.8)
+    _circle(ax, (0.4, top), 0.07, state, state, z=3)
+    _line(ax, [(1.2, -1.3), (1.2, bus)], hidden, lw=1.8)
+    _circle(ax, (1.2, bus), 0.07, hidden, hidden, z=3)
+    ax.text(1.2, -1.4, r"$x_t$", ha="center", va="top", fontsize=12, color=hidden)
+    ax.text(1.35, bus - 0.3, r"$[h_{t-1}, x_t]$", fontsize=8, va="top")
+    for x, box, name, role, face in ((xz, r"$\sigma$", r"$z_t$", "update gate", gate),
+                                     (xr, r"$\sigma$", r"$r_t$", "reset gate", gate),
+                                     (xh, r"$\tanh$", r"$\tilde h_t$",
+                                      r"candidate: $\tanh(W x_t + r_t \odot (U h_{t-1} + b))$", t["hidden"])):
+        _line(ax, [(x, bus), (x, gy - 0.4)], hidden, lw=1.4, arrow=True)
+        _layer_box(ax, (x, gy), box, face, t)
+        if x == xh:  # the long one: left-aligned under its box
+            ax.text(x - 0.55, gy - 0.55, role, ha="left", va="top", fontsize=7.5)
+        else:
+            ax.text(x, gy - 0.55, role, ha="center", va="top", fontsize=7.5)
+        ax.text(x + 0.62, gy + 0.52, name, ha="left", va="bottom", fontsize=10)
+    # reset: r_t scales U h_{t-1} + b inside the candidate's layer
+    _line(ax, [(xr + 0.55, gy), (xh - 0.55, gy)], gate, arrow=True)
+    # keep: z_t ⊙ h_{t-1}
+    _line(ax, [(xz, gy + 0.4), (xz, top - 0.28)], gate, arrow=True)
+    _op(ax, (xz, top), "⊙", t)
+    # write: (1 − z_t) ⊙ h̃_t, added
+    one_minus = (xr, 3.85)
+    _line(ax, [(xz, one_minus[1]), (one_minus[0] - 0.28, one_minus[1])], gate, arrow=True)
+    _circle(ax, (xz, one_minus[1]), 0.07, gate, gate, z=3)
+    _op(ax, one_minus, "1−", t)
+    mul = (xh, 3.85)
+    _line(ax, [(one_minus[0] + 0.28, mul[1]), (mul[0] - 0.28, mul[1])], gate, arrow=True)
+    _line(ax, [(xh, gy + 0.4), (xh, mul[1] - 0.28)], t["text"], arrow=True)
+    _op(ax, mul, "⊙", t)
+    _line(ax, [(xh, mul[1] + 0.28), (xh, top - 0.28)], t["text"], arrow=True)
+    _op(ax, (xh, top), "+", t)
+    ax.text(2.0, -0.7, "boxes: a layer with weights, then σ or tanh;  circles: elementwise",
+            ha="left", va="top", fontsize=7.5)
+    _cell_frame(ax, t, r"a GRU cell: $h_t = z_t \odot h_{t-1} + (1 - z_t) \odot \tilde h_t$")
+    fig.tight_layout()
+    return fig
