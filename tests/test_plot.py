@@ -51,3 +51,49 @@ def test_compare_histories_labels_say_what_was_measured():
     fig = plot.compare_histories({"run": h}, ("train_acc", "val_acc"), labels={"val_acc": "test accuracy"})
     assert [ax.get_ylabel() for ax in fig.axes] == ["training accuracy (epoch mean)", "test accuracy"]
     plt.close("all")
+
+
+def test_latent_scatter_names_each_class_at_its_mean_and_shades_the_decoder():
+    rng = np.random.default_rng(0)
+    labels = np.repeat(np.arange(3), 20)
+    codes = rng.normal(size=(60, 2)) * 0.1 + np.array([[0.0, 0.0], [5.0, 0.0], [0.0, 5.0]])[labels]
+    names = ["a", "b", "c"]
+    calls = []
+
+    def decode(points):
+        calls.append(points.shape)
+        return np.argmin(((points[:, None] - np.array([[0, 0], [5, 0], [0, 5]])) ** 2).sum(-1), axis=1)
+
+    fig = plot.latent_scatter(codes, labels, names, decode=decode, resolution=30)
+    ax = fig.axes[0]
+    assert calls == [(900, 2)]  # the decoder saw one grid of the code plane
+    texts = {t.get_text(): t.xy for t in ax.texts}
+    assert set(texts) == set(names)
+    np.testing.assert_allclose(texts["b"], codes[labels == 1].mean(axis=0))
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == names
+    assert ax.get_xlabel() and ax.get_ylabel()
+    assert len(ax.collections) == 3 + 1  # one scatter per class and the decoder's shading
+    plt.close("all")
+
+
+def test_latent_scatter_zooms_and_names_only_the_classes_in_the_window():
+    codes = np.array([[0.0, 0.0], [0.2, 0.0], [10.0, 10.0], [10.2, 10.0]])
+    labels = np.array([0, 0, 1, 1])
+    fig = plot.latent_scatter(codes, labels, ["near", "far"], xlim=(-1, 1), ylim=(-1, 1), legend=False)
+    ax = fig.axes[0]
+    assert ax.get_xlim() == (-1, 1) and ax.get_ylim() == (-1, 1)
+    assert [t.get_text() for t in ax.texts] == ["near"]
+    assert ax.get_legend() is None
+    with pytest.raises(ValueError, match="empty window"):
+        plot.latent_scatter(codes, labels, xlim=(1, 1))
+    plt.close("all")
+
+
+def test_latent_scatter_rejects_codes_that_are_not_two_dimensional():
+    with pytest.raises(ValueError, match=r"\(N, 2\)"):
+        plot.latent_scatter(np.zeros((5, 3)), np.zeros(5, dtype=int))
+    with pytest.raises(ValueError, match="labels"):
+        plot.latent_scatter(np.zeros((5, 2)), np.zeros(4, dtype=int))
+    with pytest.raises(ValueError, match="names"):
+        plot.latent_scatter(np.zeros((2, 2)), np.array([0, 3]), ["a"])
+    plt.close("all")

@@ -298,3 +298,73 @@ def activation_panels(z: np.ndarray, curves: dict, *, ncols: int = 4, size: tupl
 
 
 __all__ += ["activation_panels"]
+
+
+def latent_scatter(codes: np.ndarray, labels: np.ndarray, names: Sequence[str] | None = None, *,
+                   decode: Callable[[np.ndarray], np.ndarray] | None = None, ax=None,
+                   resolution: int = 200, margin: float = 0.05, s: float = 5.0,
+                   xlim: tuple[float, float] | None = None, ylim: tuple[float, float] | None = None,
+                   xlabel: str = "code unit 1, $z_1$", ylabel: str = "code unit 2, $z_2$",
+                   title: str | None = None, legend: bool = True):
+    """Scatter 2-D latent codes coloured by class and write each class's name at its mean code.
+
+    With ``decode`` (a function of ``(M, 2)`` codes -> class labels, e.g. the
+    network's last layer followed by ``argmax``) the code plane is shaded by
+    the class the decoder assigns to each point, so the picture shows both the
+    codes and how they are read out. ``xlim`` / ``ylim`` zoom in (default: all
+    codes, plus a ``margin``); a class name is written only when its mean lies
+    in the window. The legend (``legend=True``) sits outside the axes.
+
+    Shape: ``codes`` is ``(N, 2)``, ``labels`` is ``(N,)``.
+    """
+    plt = _plt()
+    from matplotlib.colors import ListedColormap
+
+    codes, labels = _numpy(codes).astype(float), _numpy(labels).astype(int)
+    if codes.ndim != 2 or codes.shape[1] != 2:
+        raise ValueError(f"codes must have shape (N, 2), got {codes.shape}: plot two code units at a time")
+    if labels.shape != (len(codes),):
+        raise ValueError(f"labels must have shape ({len(codes)},), got {labels.shape}")
+    if len(codes) == 0:
+        raise ValueError("no codes to plot")
+    k = int(labels.max()) + 1
+    if names is not None and len(names) < k:
+        raise ValueError(f"{len(names)} names for labels up to {k - 1}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.4, 4.8))
+    lo, hi = codes.min(axis=0), codes.max(axis=0)
+    pad = margin * np.maximum(hi - lo, 1e-9)
+    lo, hi = lo - pad, hi + pad
+    if xlim is not None:
+        lo[0], hi[0] = xlim
+    if ylim is not None:
+        lo[1], hi[1] = ylim
+    if not (lo < hi).all():
+        raise ValueError(f"empty window: x from {lo[0]} to {hi[0]}, y from {lo[1]} to {hi[1]}")
+    if decode is not None:
+        xx, yy = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
+        zz = np.asarray(decode(np.c_[xx.ravel(), yy.ravel()])).reshape(xx.shape)
+        n = max(k, int(zz.max()) + 1)
+        ax.contourf(xx, yy, zz, levels=np.arange(n + 1) - 0.5,
+                    cmap=ListedColormap([CLASS_COLORS[i % 10] for i in range(n)]), alpha=0.15)
+    for c in range(k):
+        mask = labels == c
+        if not mask.any():
+            continue
+        color = CLASS_COLORS[c % 10]
+        name = names[c] if names is not None else str(c)
+        ax.scatter(codes[mask, 0], codes[mask, 1], s=s, color=color, alpha=0.7, linewidths=0, label=name)
+        mean = codes[mask].mean(axis=0)
+        if ((lo <= mean) & (mean <= hi)).all():
+            ax.annotate(name, tuple(mean), ha="center", va="center", fontsize=8, fontweight="bold",
+                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": color, "alpha": 0.85})
+    ax.set(xlim=(lo[0], hi[0]), ylim=(lo[1], hi[1]), xlabel=xlabel, ylabel=ylabel)
+    if title:
+        ax.set_title(title)
+    if legend:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, markerscale=2.5, frameon=False)
+    ax.figure.tight_layout()
+    return ax.figure
+
+
+__all__ += ["latent_scatter"]
