@@ -20,7 +20,9 @@ bpc (test 1.710 / 1.595 / 1.608) after 1 903 / 2 627 / 1 598 steps: the target i
 More steps do not help: with two threads the LSTM makes 4 248 steps and scores 1.954
 (test 1.628), and a 120 000-parameter LSTM at learning rate 1e-2 makes 6 654 steps and
 scores 1.982 -- the 420 000 training characters are seen 20 to 30 times over, and the
-models over-fit them.
+models over-fit them. Dropout on the embeddings and outputs (``rnn_lm(..., dropout=p)``)
+helps the LSTM only a little (p = 0.2: 1.863; p = 0.3 on two threads: 1.859) and hurts
+the GRU (p = 0.2: 1.920), so the benchmark trains without it.
 """
 
 from __future__ import annotations

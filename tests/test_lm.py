@@ -63,9 +63,30 @@ def test_char_rnn_shapes_and_state(cell):
     torch.testing.assert_close(torch.cat([first, second], 1), logits)
 
 
+def test_char_rnn_dropout_trains_only():
+    torch.manual_seed(0)
+    model = CharRNN(11, 16, cell="lstm", dropout=0.5)
+    plain = CharRNN(11, 16, cell="lstm")
+    plain.load_state_dict(model.state_dict())  # dropout adds no parameters
+    x = torch.randint(0, 11, (4, 7))
+    assert not torch.allclose(model(x), plain(x))  # training: units dropped
+    model.eval(), plain.eval()
+    torch.testing.assert_close(model(x), plain(x))  # evaluation: the identity
+    # p = 0 draws no random numbers: the same stream as a model without dropout
+    zero = CharRNN(11, 16, cell="lstm", dropout=0.0)
+    zero.load_state_dict(model.state_dict())
+    torch.manual_seed(1)
+    a = zero.train()(x), torch.rand(1)
+    torch.manual_seed(1)
+    b = plain.train()(x), torch.rand(1)
+    torch.testing.assert_close(a, b)
+
+
 def test_char_rnn_bad_input():
     with pytest.raises(ValueError, match="cell"):
         CharRNN(5, cell="transformer")
+    with pytest.raises(ValueError, match="dropout"):
+        CharRNN(5, 4, dropout=1.0)
     with pytest.raises(ValueError, match="batch, time"):
         CharRNN(5, 4)(torch.zeros(3, dtype=torch.int64))
 

@@ -354,12 +354,14 @@ class RNNLMRun(NamedTuple):
     seconds: float
 
 
-def rnn_lm(vocab_size: int, cell: str, n_params: int = RNN_LM["n_params"]):
+def rnn_lm(vocab_size: int, cell: str, n_params: int = RNN_LM["n_params"], dropout: float = 0.0):
     """Chapter 9's character model: a one-layer :class:`~dlnotes.models.rnn.CharRNN` of the
-    given ``cell`` whose hidden size gives about ``n_params`` parameters."""
+    given ``cell`` whose hidden size gives about ``n_params`` parameters (``dropout`` on its
+    embeddings and outputs)."""
     from ..models.rnn import char_rnn_with_params
 
-    return char_rnn_with_params(vocab_size, n_params, cell=cell, embedding_dim=RNN_LM["embedding_dim"])
+    return char_rnn_with_params(vocab_size, n_params, cell=cell, embedding_dim=RNN_LM["embedding_dim"],
+                                dropout=dropout)
 
 
 def train_rnn_lm(model, train_ids, val_ids, *, steps: int | None = None, seconds: float | None = None,

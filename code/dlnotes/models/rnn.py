@@ -24,6 +24,11 @@ class CharRNN(torch.nn.Module):
     state and, with ``return_state=True``, also returns the final state (for
     sampling one character at a time and for carrying state across batches).
 
+    ``dropout`` (a regulariser, chapter 7) zeroes that fraction of the
+    embedded characters, of the outputs between stacked layers (torch's own
+    ``dropout``) and of the last layer's outputs before the read-out, during
+    training only.
+
     Shape: x (B, T) int64 -> (B, T, vocab_size).
     """
 
@@ -36,18 +41,21 @@ class CharRNN(torch.nn.Module):
                             (num_layers, "num_layers"), (embedding_dim, "embedding_dim")):
             if not isinstance(value, int) or value < 1:
                 raise ValueError(f"{what} must be a positive integer, got {value!r}")
+        if not 0.0 <= dropout < 1.0:
+            raise ValueError(f"dropout must be in [0, 1), got {dropout!r}")
         self.cell = cell
         self.embedding = torch.nn.Embedding(vocab_size, embedding_dim)
         layer = getattr(torch.nn, CELLS[cell])
         self.rnn = layer(embedding_dim, hidden_size, num_layers=num_layers, batch_first=True,
                          dropout=dropout if num_layers > 1 else 0.0)
+        self.drop = torch.nn.Dropout(dropout)
         self.head = torch.nn.Linear(hidden_size, vocab_size)
 
     def forward(self, x, state=None, return_state: bool = False):
         if x.ndim != 2:
             raise ValueError(f"CharRNN expects ids of shape (batch, time), got {tuple(x.shape)}")
-        h, state = self.rnn(self.embedding(x), state)
-        logits = self.head(h)
+        h, state = self.rnn(self.drop(self.embedding(x)), state)
+        logits = self.head(self.drop(h))
         return (logits, state) if return_state else logits
 
     def extra_repr(self) -> str:
@@ -55,7 +63,7 @@ class CharRNN(torch.nn.Module):
 
 
 def char_rnn_with_params(vocab_size: int, n_params: int, *, cell: str, num_layers: int = 1,
-                         embedding_dim: int = 32) -> CharRNN:
+                         embedding_dim: int = 32, dropout: float = 0.0) -> CharRNN:
     """A :class:`CharRNN` whose hidden size is chosen so that it has about ``n_params``
     parameters (the largest hidden size not above the target), for fair comparisons."""
     def count(h: int) -> int:
@@ -69,7 +77,8 @@ def char_rnn_with_params(vocab_size: int, n_params: int, *, cell: str, num_layer
     h = 1
     while count(h + 1) <= n_params:
         h += 1
-    return CharRNN(vocab_size, h, cell=cell, num_layers=num_layers, embedding_dim=embedding_dim)
+    return CharRNN(vocab_size, h, cell=cell, num_layers=num_layers, embedding_dim=embedding_dim,
+                   dropout=dropout)
 
 
 class SequenceTagger(torch.nn.Module):
