@@ -20,7 +20,10 @@ trap 'rm -rf "$work"' EXIT
 echo "install test in $work"
 "$PY" -m pip wheel --quiet --disable-pip-version-check --no-deps -w "$work/dist" . >/dev/null
 ls "$work"/dist/dlnotes-*.whl
-unzip -l "$work"/dist/dlnotes-*.whl | grep -q "dlnotes/book/assets/explorer.js" \
+# (read the whole listing first: `unzip -l | grep -q` under pipefail fails at
+# random when grep exits early and unzip dies of SIGPIPE)
+listing=$(unzip -l "$work"/dist/dlnotes-*.whl)
+grep -q "dlnotes/book/assets/explorer.js" <<<"$listing" \
   || { echo "the wheel lacks dlnotes/book/assets/*.js (package data)"; exit 1; }
 python3 -m venv "$work/venv"
 V="$work/venv/bin/python"
