@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-spec = importlib.util.spec_from_file_location("set_repo_url", ROOT / "scripts" / "set-repo-url.py")
-set_repo_url = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(set_repo_url)
+from script_loader import ROOT, load_script
+
+set_repo_url = load_script("set-repo-url.py")
 
 
 def test_every_colab_cell_installs_from_the_configured_repository():

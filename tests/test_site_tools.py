@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from script_loader import load_script
 
 
 def load_checker():
-    spec = importlib.util.spec_from_file_location("check_offline", ROOT / "scripts" / "check_offline.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("check_offline.py")
 
 
 def make_site(tmp_path: Path, page: str) -> Path:

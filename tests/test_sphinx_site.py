@@ -3,26 +3,20 @@
 from __future__ import annotations
 
 import base64
-import importlib.util
 import json
-from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+from script_loader import load_script  # noqa: E402
 
 from dlnotes.book import widgets  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 def load():
-    spec = importlib.util.spec_from_file_location("sphinx_site", ROOT / "scripts" / "sphinx_site.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("sphinx_site.py")
 
 
 def fig(v):
