@@ -26,6 +26,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+# the demos' data blocks are rewritten with the escaping that wrote them
+from dlnotes.book.widgets import json_for_script
+
 STATIC = Path(__file__).with_name("site_static")
 
 #: A demo's data block, as ``dlnotes.book.widgets._scripts`` writes it.
@@ -34,11 +37,6 @@ DATA_BLOCK = re.compile(
 
 #: Image formats a frame may have, by magic bytes.
 MAGIC = {b"\x89PNG": "png", b"RIFF": "webp", b"\xff\xd8\xff": "jpg"}
-
-def json_for_script(obj: Any) -> str:
-    """JSON that cannot end its ``<script>`` element (same escaping as the widgets)."""
-    text = json.dumps(obj, allow_nan=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 def frame_file(raw: bytes) -> str:
     """File name of a frame under ``_images/dlx/``: content hash + format extension."""

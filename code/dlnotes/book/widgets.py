@@ -159,7 +159,7 @@ def _style() -> str:
     return f"<style>\n{_asset('widgets.css')}</style>"
 
 
-def _json_for_script(obj: Any) -> str:
+def json_for_script(obj: Any) -> str:
     """JSON that is safe inside ``<script>``: no ``<``, ``>`` or ``&`` appears literally.
 
     JSON only has these characters inside strings, where ``\\u003c`` etc. mean
@@ -171,7 +171,7 @@ def _json_for_script(obj: Any) -> str:
 
 def _scripts(uid: str, data: Any, js_file: str) -> str:
     """The demo's data block and the bootstrap running ``js_file`` on element ``uid``."""
-    return (f'<script type="application/json" id="{uid}-data">{_json_for_script(data)}</script>\n'
+    return (f'<script type="application/json" id="{uid}-data">{json_for_script(data)}</script>\n'
             f'<script>(function (root, data) {{\n{_asset(js_file)}}})(document.getElementById("{uid}"), '
             f'JSON.parse(document.getElementById("{uid}-data").textContent));</script>')
 
