@@ -148,25 +148,31 @@ def line_boundary(w: Sequence[float], b: float, *, ax, xlim=None, ylim=None, sha
     return ax
 
 
+def _shade_classes(ax, predict: Callable[[np.ndarray], np.ndarray], lo, hi, resolution: int, *,
+                   n_classes: int, alpha: float) -> None:
+    """Colour the rectangle ``lo``..``hi`` of the plane by the class ``predict`` gives each point
+    of a ``resolution`` x ``resolution`` grid (at least ``n_classes`` colours)."""
+    from matplotlib.colors import ListedColormap
+
+    xx, yy = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
+    zz = np.asarray(predict(np.c_[xx.ravel(), yy.ravel()])).reshape(xx.shape)
+    k = max(n_classes, int(zz.max()) + 1)
+    ax.contourf(xx, yy, zz, levels=np.arange(k + 1) - 0.5,
+                cmap=ListedColormap([CLASS_COLORS[i % 10] for i in range(k)]), alpha=alpha)
+
+
 def decision_regions(predict: Callable[[np.ndarray], np.ndarray], X: np.ndarray, y: np.ndarray, *,
                      ax=None, resolution: int = 200, margin: float = 0.1,
                      names: Sequence[str] | None = None, title: str | None = None):
     """Colour the plane by ``predict`` (a function of ``(M, 2)`` points -> labels) and scatter the data."""
     plt = _plt()
-    from matplotlib.colors import ListedColormap
 
     if ax is None:
         _, ax = plt.subplots(figsize=(4.5, 4))
     X = np.asarray(X, dtype=float)
     lo, hi = X.min(axis=0), X.max(axis=0)
     pad = margin * (hi - lo)
-    xx, yy = np.meshgrid(np.linspace(lo[0] - pad[0], hi[0] + pad[0], resolution),
-                         np.linspace(lo[1] - pad[1], hi[1] + pad[1], resolution))
-    grid = np.c_[xx.ravel(), yy.ravel()]
-    zz = np.asarray(predict(grid)).reshape(xx.shape)
-    k = int(max(zz.max(), np.max(y))) + 1
-    ax.contourf(xx, yy, zz, levels=np.arange(k + 1) - 0.5, cmap=ListedColormap(CLASS_COLORS[:k]),
-                alpha=0.18)
+    _shade_classes(ax, predict, lo - pad, hi + pad, resolution, n_classes=int(np.max(y)) + 1, alpha=0.18)
     scatter_classes(X, y, names, ax=ax)
     if not ax.get_xlabel():
         ax.set_xlabel("$x_1$")
@@ -318,7 +324,6 @@ def latent_scatter(codes: np.ndarray, labels: np.ndarray, names: Sequence[str] |
     Shape: ``codes`` is ``(N, 2)``, ``labels`` is ``(N,)``.
     """
     plt = _plt()
-    from matplotlib.colors import ListedColormap
 
     codes, labels = _numpy(codes).astype(float), _numpy(labels).astype(int)
     if codes.ndim != 2 or codes.shape[1] != 2:
@@ -342,11 +347,7 @@ def latent_scatter(codes: np.ndarray, labels: np.ndarray, names: Sequence[str] |
     if not (lo < hi).all():
         raise ValueError(f"empty window: x from {lo[0]} to {hi[0]}, y from {lo[1]} to {hi[1]}")
     if decode is not None:
-        xx, yy = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
-        zz = np.asarray(decode(np.c_[xx.ravel(), yy.ravel()])).reshape(xx.shape)
-        n = max(k, int(zz.max()) + 1)
-        ax.contourf(xx, yy, zz, levels=np.arange(n + 1) - 0.5,
-                    cmap=ListedColormap([CLASS_COLORS[i % 10] for i in range(n)]), alpha=0.15)
+        _shade_classes(ax, decode, lo, hi, resolution, n_classes=k, alpha=0.15)
     for c in range(k):
         mask = labels == c
         if not mask.any():
