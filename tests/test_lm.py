@@ -175,6 +175,38 @@ def test_train_rnn_lm_decays_the_learning_rate_to_zero(decay, monkeypatch):
     assert len(run.grad_norm) == 5 and max(run.grad_norm) > 0
 
 
+def test_train_rnn_lm_warms_up_and_decays_the_weight_matrices_only(monkeypatch):
+    from dlnotes.book import recipes
+
+    seen = []
+    step = torch.optim.AdamW.step
+
+    def spy(self, *args, **kwargs):
+        seen.append([(g["lr"], g["weight_decay"], [tuple(p.shape) for p in g["params"]])
+                     for g in self.param_groups])
+        return step(self, *args, **kwargs)
+
+    monkeypatch.setattr(torch.optim.AdamW, "step", spy)
+    ids = np.tile(np.arange(7), 200)
+    torch.manual_seed(0)
+    model = recipes.rnn_lm(7, "gru", n_params=600, embedding_dim=5)
+    assert model.embedding.weight.shape == (7, 5)
+    recipes.train_rnn_lm(model, ids[:1000], ids[1000:], steps=10, seq_len=8, batch_size=4, lr=0.1,
+                         warmup=0.2, decay="linear", weight_decay=0.5, eval_every=100, device="cpu")
+    H = model.rnn.hidden_size
+    (lr0, wd0, decayed), (lr1, wd1, kept) = seen[0]
+    assert (wd0, wd1) == (0.5, 0.0)
+    assert decayed == [(3 * H, 5), (3 * H, H), (7, H)]  # weight_ih, weight_hh, the head's weight
+    assert (7, 5) in kept and all(len(shape) == 1 for shape in kept if shape != (7, 5))
+    lrs = [groups[0][0] for groups in seen]
+    assert lrs == pytest.approx([0.0, 0.05, 0.1, 0.0875, 0.075, 0.0625, 0.05, 0.0375, 0.025, 0.0125])
+    assert all(groups[0][0] == groups[1][0] for groups in seen)
+    with pytest.raises(ValueError, match="warmup"):
+        recipes.train_rnn_lm(model, ids, ids, steps=3, warmup=1.0)
+    with pytest.raises(ValueError, match="weight_decay"):
+        recipes.train_rnn_lm(model, ids, ids, steps=3, weight_decay=-0.1)
+
+
 @pytest.mark.parametrize("cell, bidirectional",
                          [(None, False), ("rnn", False), ("lstm", True), ("gru", False)])
 def test_sequence_tagger_shapes(cell, bidirectional):

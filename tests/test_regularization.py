@@ -67,3 +67,17 @@ def test_penalized_loss_adds_the_penalty_only_in_training():
     assert loss(model(x), y).item() == pytest.approx(plain.item())
     with pytest.raises(ValueError, match=">= 0"):
         PenalizedLoss(model, l1=-1)
+
+
+def test_embeddings_false_keeps_the_embedding_table_out_of_the_decay():
+    from dlnotes.models.rnn import CharRNN
+
+    model = CharRNN(11, 6, cell="lstm", embedding_dim=5)
+    with_emb, _ = decay_split(model)
+    decay, no_decay = decay_split(model, embeddings=False)
+    assert model.embedding.weight in with_emb
+    assert not any(p is model.embedding.weight for p in decay)
+    assert any(p is model.embedding.weight for p in no_decay)
+    assert {tuple(p.shape) for p in decay} == {(24, 5), (24, 6), (11, 6)}  # weight_ih, weight_hh, head
+    groups = param_groups(model, 0.3, embeddings=False)
+    assert [len(g["params"]) for g in groups] == [3, 4]

@@ -127,3 +127,20 @@ def test_schedule_bad_input():
         schedules.set_lr(object(), 0.1)
     with pytest.raises(TypeError, match="schedule"):
         schedules.Scheduled(torch.optim.SGD(_model().parameters(), lr=0.1), 0.1)
+
+
+def test_warmup_decay_rises_then_decays_over_the_budget():
+    # without warm-up it is the cosine schedule, as a function of the share of the budget
+    for t in range(11):
+        assert schedules.warmup_decay(t / 10) == pytest.approx(schedules.cosine(t, 1.0, 10), abs=1e-15)
+    f = lambda used, **kw: schedules.warmup_decay(used, warmup=0.2, **kw)  # noqa: E731
+    assert [f(u) for u in (0.0, 0.1, 0.2)] == pytest.approx([0.0, 0.5, 1.0])
+    assert f(0.6) == pytest.approx(0.5) and f(1.0) == pytest.approx(0.0, abs=1e-15)  # half-way down
+    assert f(0.6, decay="linear") == pytest.approx(0.5) and f(0.8, decay="linear") == pytest.approx(0.25)
+    assert f(0.1, decay=None) == pytest.approx(0.5) and f(0.9, decay=None) == 1.0
+    with pytest.raises(ValueError, match="warmup"):
+        schedules.warmup_decay(0.5, warmup=1.0)
+    with pytest.raises(ValueError, match="decay"):
+        schedules.warmup_decay(0.5, decay="step")
+    with pytest.raises(ValueError, match="used"):
+        schedules.warmup_decay(1.5)

@@ -18,28 +18,31 @@ __all__ = ["decay_split", "param_groups", "l1_penalty", "l2_penalty", "Penalized
 _NORMS = ("BatchNorm", "LayerNorm", "GroupNorm", "InstanceNorm", "RMSNorm", "LocalResponseNorm")
 
 
-def decay_split(model) -> tuple[list, list]:
+def decay_split(model, *, embeddings: bool = True) -> tuple[list, list]:
     """``(decay, no_decay)`` lists of parameters: weights with >= 2 dimensions of
-    non-normalisation modules decay; biases and normalisation parameters do not."""
+    non-normalisation modules decay; biases and normalisation parameters do not.
+    ``embeddings=False`` keeps the tables of ``torch.nn.Embedding`` out of the decay too."""
     decay, no_decay, seen = [], [], set()
     for module in model.modules():
         is_norm = type(module).__name__.startswith(_NORMS)
+        skip = is_norm or (not embeddings and type(module).__name__ == "Embedding")
         for p in module.parameters(recurse=False):
             if id(p) in seen:
                 continue
             seen.add(id(p))
-            (no_decay if is_norm or p.ndim < 2 else decay).append(p)
+            (no_decay if skip or p.ndim < 2 else decay).append(p)
     return decay, no_decay
 
 
-def param_groups(model, weight_decay: float) -> list[dict]:
-    """Parameter groups for ``torch.optim``: ``weight_decay`` on the weights, 0 on biases and norms.
+def param_groups(model, weight_decay: float, *, embeddings: bool = True) -> list[dict]:
+    """Parameter groups for ``torch.optim``: ``weight_decay`` on the weights, 0 on biases and
+    norms (and on embedding tables with ``embeddings=False``).
 
     Use as ``torch.optim.AdamW(param_groups(model, 0.05), lr=1e-3)``.
     """
     if not weight_decay >= 0:
         raise ValueError(f"weight_decay must be >= 0, got {weight_decay!r}")
-    decay, no_decay = decay_split(model)
+    decay, no_decay = decay_split(model, embeddings=embeddings)
     return [{"params": decay, "weight_decay": float(weight_decay)},
             {"params": no_decay, "weight_decay": 0.0}]
 

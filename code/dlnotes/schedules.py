@@ -7,7 +7,8 @@ scheduler, and can be passed to ``fit`` as its ``optimizer``.
 
 The schedules themselves are plain functions of the step number ``t``
 (0, 1, 2, ...) returning a learning rate: :func:`step_decay`,
-:func:`inv_sqrt_decay`, :func:`cosine`, :func:`one_cycle_lr`.
+:func:`inv_sqrt_decay`, :func:`cosine`, :func:`one_cycle_lr`; :func:`warmup_decay` is a
+function of the *share* of a budget (of steps or of seconds) used so far.
 :class:`Scheduled` applies one to any optimiser, numpy (``optimizer.lr``) or
 torch (``param_groups``), so the same schedule drives both.
 """
@@ -18,7 +19,7 @@ import math
 from collections.abc import Callable
 
 __all__ = ["PerBatch", "one_cycle", "Scheduled", "step_decay", "inv_sqrt_decay", "cosine",
-           "one_cycle_lr", "set_lr"]
+           "one_cycle_lr", "warmup_decay", "set_lr"]
 
 
 def _check_step(t: int) -> int:
@@ -70,6 +71,25 @@ def one_cycle_lr(t: int, max_lr: float, total_steps: int, pct_start: float = 0.3
     if t <= peak:
         return anneal(initial, max_lr, t / peak)
     return anneal(max_lr, final, (t - peak) / (end - peak))
+
+
+def warmup_decay(used: float, *, warmup: float = 0.0, decay: str | None = "cosine") -> float:
+    """The factor on the peak learning rate when the share ``used`` (0 to 1) of a training
+    budget is spent: a linear rise from 0 over the first ``warmup`` of the budget, then
+    ``decay="cosine"`` (half a cosine) or ``"linear"`` down to 0 at the end, or ``None``
+    (stay at 1)."""
+    if not 0.0 <= warmup < 1.0:
+        raise ValueError(f"warmup must be a share of the budget in [0, 1), got {warmup!r}")
+    if decay not in (None, "cosine", "linear"):
+        raise ValueError(f"decay must be None, 'cosine' or 'linear', got {decay!r}")
+    if not 0.0 <= used <= 1.0:
+        raise ValueError(f"used must be in [0, 1], got {used!r}")
+    if used < warmup:
+        return used / warmup
+    rest = (used - warmup) / (1.0 - warmup)  # share of the decay phase used
+    if decay == "cosine":
+        return 0.5 * (1.0 + math.cos(math.pi * rest))
+    return 1.0 - rest if decay == "linear" else 1.0
 
 
 def set_lr(optimizer, lr: float) -> None:
