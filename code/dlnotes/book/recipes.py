@@ -400,8 +400,6 @@ def train_rnn_lm(model, train_ids, val_ids, *, steps: int | None = None, seconds
         raise ValueError(f"optimizer must be 'adam' or 'sgd', got {optimizer!r}")
     device = torch.device(device) if device is not None else get_device()
     model.to(device)
-    if not weight_decay >= 0:
-        raise ValueError(f"weight_decay must be >= 0, got {weight_decay!r}")
     params = param_groups(model, weight_decay, embeddings=False) if weight_decay else model.parameters()
     Opt = torch.optim.SGD if optimizer == "sgd" else torch.optim.AdamW if weight_decay else torch.optim.Adam
     opt = Opt(params, lr=lr)
