@@ -20,6 +20,8 @@ is ordinary prose and examples).
 
 Measured on a quiet machine (2026-12-05, this recipe): RNN / LSTM / GRU validation
 1.846 / 1.679 / 1.753 bpc (test 1.624 / 1.458 / 1.543) after 2 360 / 3 160 / 1 248 steps.
+A second run (the whole ``make bench``, 18:43 UTC): 1.838 / 1.670 / 1.730 bpc (test
+1.610 / 1.453 / 1.493) after 2 597 / 5 263 / 1 695 steps; the steps vary with the host.
 The GRU and the RNN lose from the 128-character windows: on a CPU their step costs grow
 with the window length, while the LSTM's (oneDNN's fused kernel) hardly does, and the
 LSTM is the model the target is about.
