@@ -401,9 +401,8 @@ def train_rnn_lm(model, train_ids, val_ids, *, steps: int | None = None, seconds
         raise ValueError(f"optimizer must be 'adam' or 'sgd', got {optimizer!r}")
     device = torch.device(device) if device is not None else get_device()
     model.to(device)
-    params = param_groups(model, weight_decay, embeddings=False) if weight_decay else model.parameters()
-    Opt = torch.optim.SGD if optimizer == "sgd" else torch.optim.AdamW if weight_decay else torch.optim.Adam
-    opt = Opt(params, lr=lr)
+    Opt = torch.optim.SGD if optimizer == "sgd" else torch.optim.AdamW  # AdamW is Adam when weight_decay=0
+    opt = Opt(param_groups(model, weight_decay, embeddings=False), lr=lr)
     batches = Windows(train_ids, seq_len, batch_size, steps=steps or 10**9, rng=rng)
     losses, norms, val_steps, val_bpc = [], [], [], []
     start = time.perf_counter()
